@@ -1,0 +1,50 @@
+"""allauth hooks: accounts carry the registrant's names and language; mail goes to the outbox."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.auth import get_user_model
+from django.contrib.sites.shortcuts import get_current_site
+from django.utils import translation
+
+from peernet.outbox.services import message_queue
+
+from .choices import Language
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        language = form.cleaned_data.get("preferred_language")
+        if language in Language.values:
+            user.preferred_language = language
+        return super().save_user(request, user, form, commit=commit)
+
+    def _language_for(self, email: str) -> str:
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is not None:
+            return user.preferred_language
+        return (translation.get_language() or Language.EN)[:2]
+
+    def send_mail(self, template_prefix, email, context):
+        """Render in the recipient's language and store in the outbox instead of sending now."""
+        language = self._language_for(email)
+        request = allauth_context.request
+        full_context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, full_context)
+        html = ""
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                html = content
+        message_queue(
+            to_email=email,
+            subject=message.subject,
+            text=message.body,
+            html=html,
+            language=language,
+            purpose=f"account.{template_prefix.rsplit('/', 1)[-1]}",
+        )

@@ -1,0 +1,418 @@
+"""The review queue and the reference list of governments, in the Django admin.
+
+Decisions are made through :mod:`members.services`; this module only collects input.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+
+from . import services
+from .choices import POSITIVE_FLAGS, FlagCode, RegistrationStatus
+from .models import (
+    KnownDomain,
+    KnownOrganisation,
+    Registration,
+    RegistrationEvent,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "preferred_language", "is_staff"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "preferred_language")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+class KnownDomainInline(admin.TabularInline):
+    model = KnownDomain
+    extra = 1
+
+
+@admin.register(KnownOrganisation)
+class KnownOrganisationAdmin(TranslationAdmin):
+    list_display = ["name", "kind", "province", "domain_list"]
+    list_filter = ["kind", "province"]
+    search_fields = ["name_en", "name_fr", "domains__domain"]
+    inlines = [KnownDomainInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("domains")
+
+    @admin.display(description=_("domains"))
+    def domain_list(self, obj):
+        return ", ".join(domain.domain for domain in obj.domains.all())
+
+
+class FlagFilter(admin.SimpleListFilter):
+    title = _("eligibility flag")
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("likely", _("Likely eligible (known government, no warning)")),
+            ("none", _("No flag")),
+        ] + list(FlagCode.choices)
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "likely":
+            return queryset.filter(flags__code=FlagCode.KNOWN_GOVERNMENT).exclude(
+                flags__code__in=set(FlagCode.values) - set(POSITIVE_FLAGS)
+            )
+        if value == "none":
+            return queryset.filter(flags__isnull=True)
+        if value in FlagCode.values:
+            return queryset.filter(flags__code=value)
+        return queryset
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    title = _("waiting")
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("long", _("More than %(days)s days") % {"days": settings.PEERNET_REVIEW_WARNING_DAYS})
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "long":
+            from datetime import timedelta
+
+            from django.utils import timezone
+
+            limit = timezone.now() - timedelta(days=settings.PEERNET_REVIEW_WARNING_DAYS)
+            return queryset.filter(status=RegistrationStatus.PENDING).filter(
+                Q(email_confirmed_at__lt=limit)
+                | Q(email_confirmed_at__isnull=True, submitted_at__lt=limit)
+            )
+        return queryset
+
+
+class RegistrationEventInline(admin.TabularInline):
+    model = RegistrationEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason sent to the registrant"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("Write it in the registrant's preferred language, shown beside each name."),
+    )
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = [
+        "person",
+        "email",
+        "organisation_name",
+        "organisation_kind",
+        "province",
+        "status",
+        "flag_badges",
+        "days_waiting_display",
+        "quick_approve",
+    ]
+    list_filter = ["status", FlagFilter, WaitingFilter, "province", "organisation_kind"]
+    search_fields = [
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "organisation_name",
+        "job_title",
+    ]
+    list_select_related = ["user"]
+    actions = ["approve_selected", "reject_selected", "refresh_flags"]
+    inlines = [RegistrationEventInline]
+    readonly_fields = [
+        "user",
+        "preferred_language",
+        "flag_list",
+        "status",
+        "submitted_at",
+        "email_confirmed_at",
+        "days_waiting_display",
+        "privacy_consent_at",
+        "privacy_notice_version",
+        "known_organisation",
+        "decided_at",
+        "decided_by",
+        "decision_reason",
+    ]
+    fieldsets = (
+        (None, {"fields": ("user", "preferred_language", "status", "days_waiting_display")}),
+        (_("Eligibility"), {"fields": ("flag_list", "known_organisation")}),
+        (
+            _("Request"),
+            {
+                "fields": (
+                    "job_title",
+                    "department",
+                    "organisation_name",
+                    "organisation_kind",
+                    "province",
+                    "wants_interpretation",
+                )
+            },
+        ),
+        (
+            _("Consent and decision"),
+            {
+                "fields": (
+                    "privacy_consent_at",
+                    "privacy_notice_version",
+                    "submitted_at",
+                    "email_confirmed_at",
+                    "decided_at",
+                    "decided_by",
+                    "decision_reason",
+                )
+            },
+        ),
+    )
+    change_form_template = "admin/members/registration/change_form.html"
+
+    def has_add_permission(self, request):
+        return False  # requests come from the public form
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("flags")
+
+    @admin.display(description=_("name"), ordering="user__last_name")
+    def person(self, obj):
+        return obj.user.get_full_name()
+
+    @admin.display(description=_("e-mail"), ordering="user__email")
+    def email(self, obj):
+        return obj.user.email
+
+    @admin.display(description=_("language"))
+    def preferred_language(self, obj):
+        return obj.user.get_preferred_language_display()
+
+    @admin.display(description=_("flags"))
+    def flag_badges(self, obj):
+        return format_html_join(
+            "",
+            '<span class="flag {}" title="{}">{}</span>',
+            (
+                (
+                    "flag-positive" if flag.is_positive else "flag-warning",
+                    flag.reason,
+                    flag.get_code_display(),
+                )
+                for flag in obj.flags.all()
+            ),
+        )
+
+    @admin.display(description=_("eligibility assistant"))
+    def flag_list(self, obj):
+        flags = list(obj.flags.all())
+        if not flags:
+            return _("Nothing to point out.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><span class="flag {}">{}</span> {}</li>',
+                (
+                    (
+                        "flag-positive" if flag.is_positive else "flag-warning",
+                        flag.get_code_display(),
+                        flag.reason,
+                    )
+                    for flag in flags
+                ),
+            ),
+        )
+
+    @admin.display(description=_("days waiting"), ordering="submitted_at")
+    def days_waiting_display(self, obj):
+        days = obj.days_waiting
+        if obj.status in (RegistrationStatus.PENDING, RegistrationStatus.SUBMITTED) and (
+            days > settings.PEERNET_REVIEW_WARNING_DAYS
+        ):
+            return format_html('<span class="waiting-long">{} ⚠</span>', days)
+        return days
+
+    @admin.display(description=_("decide"))
+    def quick_approve(self, obj):
+        if obj.status != RegistrationStatus.PENDING:
+            return ""
+        codes = {flag.code for flag in obj.flags.all()}
+        likely = FlagCode.KNOWN_GOVERNMENT in codes and not (codes - set(POSITIVE_FLAGS))
+        # The changelist is one form; formaction sends it (with its CSRF token) to our view.
+        return format_html(
+            '<button type="submit" class="button{}" formaction="{}" name="approve_one">{}</button>',
+            " default" if likely else "",
+            reverse("admin:members_registration_approve", args=[obj.pk]),
+            _("Approve"),
+        )
+
+    class Media:
+        css = {"all": ["css/peernet-admin.css"]}
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name="members_registration_approve",
+            ),
+            path(
+                "<int:pk>/reject/",
+                self.admin_site.admin_view(self.reject_view),
+                name="members_registration_reject",
+            ),
+        ] + super().get_urls()
+
+    def _check_decide_permission(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+
+    def approve_view(self, request, pk):
+        self._check_decide_permission(request)
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:members_registration_change", args=[pk]))
+        registration = get_object_or_404(Registration.objects.select_related("user"), pk=pk)
+        try:
+            services.registration_approve(registration=registration, reviewer=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("%(name)s was approved; the welcome e-mail is on its way.")
+                % {"name": registration.user.get_full_name()},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(
+            request.POST.get("next") or reverse("admin:members_registration_changelist")
+        )
+
+    def reject_view(self, request, pk):
+        self._check_decide_permission(request)
+        registration = get_object_or_404(Registration.objects.select_related("user"), pk=pk)
+        return self._reject_page(request, [registration], single=True)
+
+    def _reject_page(self, request, registrations, single=False):
+        form = RejectForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            rejected = 0
+            for registration in registrations:
+                try:
+                    services.registration_reject(
+                        registration=registration,
+                        reviewer=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                    rejected += 1
+                except ValidationError as error:
+                    self.message_user(
+                        request, f"{registration}: {' '.join(error.messages)}", messages.WARNING
+                    )
+            if rejected:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d request was rejected.",
+                        "%(count)d requests were rejected.",
+                        rejected,
+                    )
+                    % {"count": rejected},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(reverse("admin:members_registration_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reject requests"),
+            "opts": self.model._meta,
+            "registrations": registrations,
+            "form": form,
+            "single": single,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        status = 400 if form.is_bound else 200
+        return TemplateResponse(
+            request, "admin/members/registration/reject.html", context, status=status
+        )
+
+    @admin.action(description=_("Approve the selected requests"))
+    def approve_selected(self, request, queryset):
+        approved, skipped = 0, 0
+        for registration in queryset.select_related("user"):
+            try:
+                services.registration_approve(registration=registration, reviewer=request.user)
+                approved += 1
+            except ValidationError:
+                skipped += 1
+        if approved:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d request was approved.", "%(count)d requests were approved.", approved
+                )
+                % {"count": approved},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d request was skipped: only pending requests can be approved.",
+                    "%(count)d requests were skipped: only pending requests can be approved.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Reject the selected requests…"))
+    def reject_selected(self, request, queryset):
+        return self._reject_page(request, list(queryset.select_related("user")))
+
+    @admin.action(description=_("Run the eligibility assistant again"))
+    def refresh_flags(self, request, queryset):
+        for registration in queryset.select_related("user"):
+            services.registration_flags_refresh(registration=registration)
+        self.message_user(request, _("The eligibility flags were refreshed."), messages.SUCCESS)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["pending_count"] = Registration.objects.filter(
+            status=RegistrationStatus.PENDING
+        ).count()
+        return super().changelist_view(request, extra_context)

@@ -1,0 +1,197 @@
+"""The eligibility assistant: explainable findings a reviewer would check by hand.
+
+Nothing here decides: every request is reviewed by a person. Each finding carries a code (for
+filtering the queue) and a sentence that says why it was raised, in the reviewer's language.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .choices import ELIGIBLE_KINDS, FlagCode, Province, RegistrationStatus
+from .flags import reason_text
+from .models import KnownDomain, KnownOrganisation, Registration
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# Words that say what kind of government an organisation is, not which one.
+_GENERIC_WORDS = frozenset(
+    """
+    city town village county district regional region municipality municipal rural township
+    borough parish hamlet of the and government council office first nation nations band
+    metis settlement inuit community communities administration corporation ville de du des la le
+    les et municipalite regionale comte mrc gouvernement conseil communaute premiere premieres
+    canton paroisse arrondissement nation cree mohawk tribal village district district
+    """.split()
+)
+# Provincial, territorial and federal domains: their staff are not eligible.
+_SENIOR_GOVERNMENT_SUFFIXES = (
+    ".gc.ca",
+    ".canada.ca",
+    "gov.ab.ca",
+    "alberta.ca",
+    "gov.bc.ca",
+    "gov.mb.ca",
+    "gnb.ca",
+    "gov.nl.ca",
+    "novascotia.ca",
+    "gov.ns.ca",
+    "gov.nt.ca",
+    "gov.nu.ca",
+    "ontario.ca",
+    "gov.on.ca",
+    "gov.pe.ca",
+    "gouv.qc.ca",
+    "gov.sk.ca",
+    "gov.yk.ca",
+    "yukon.ca",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    params: dict
+
+    @property
+    def reason(self) -> str:
+        return reason_text(self.code, self.params)
+
+    @property
+    def is_positive(self) -> bool:
+        return self.code == FlagCode.KNOWN_GOVERNMENT
+
+
+@lru_cache(maxsize=1)
+def webmail_domains() -> frozenset[str]:
+    lines = (DATA_DIR / "webmail_domains.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
+    )
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for comparing names typed in different ways."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def name_key(first_name: str, last_name: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(f"{first_name} {last_name}")))
+
+
+def mailbox_key(email: str) -> str:
+    """The mailbox an address delivers to: lower case, without a +tag."""
+    local, _at, domain = email.strip().lower().rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def email_domain(email: str) -> str:
+    return email.strip().lower().rpartition("@")[2]
+
+
+def _domain_candidates(domain: str) -> list[str]:
+    """calgary.ca for mail.calgary.ca: an address at a sub-domain belongs to the parent."""
+    labels = domain.split(".")
+    return [".".join(labels[index:]) for index in range(len(labels) - 1)]
+
+
+def known_organisation_for_domain(domain: str) -> KnownOrganisation | None:
+    candidates = _domain_candidates(domain)
+    if not candidates:
+        return None
+    matches = {
+        known.domain: known.organisation
+        for known in KnownDomain.objects.filter(domain__in=candidates).select_related(
+            "organisation"
+        )
+    }
+    for candidate in candidates:  # the most specific match wins
+        if candidate in matches:
+            return matches[candidate]
+    return None
+
+
+def significant_words(organisation_name: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", fold(organisation_name))
+    return {word for word in words if len(word) >= 3 and word not in _GENERIC_WORDS}
+
+
+def domain_mentions_organisation(domain: str, organisation_name: str) -> bool:
+    """Whether the domain spells a distinctive word of the name (gatineau.ca, City of Gatineau)."""
+    words = significant_words(organisation_name)
+    if not words:
+        return True  # nothing distinctive to compare: do not guess
+    labels = "".join(re.findall(r"[a-z0-9]+", fold(domain.rsplit(".", 1)[0])))
+    return any(word in labels for word in words)
+
+
+def assess(registration: Registration) -> list[Finding]:
+    """Every finding about one request, positive ones first."""
+    user = registration.user
+    domain = email_domain(user.email)
+    findings: list[Finding] = []
+
+    known = known_organisation_for_domain(domain)
+    if known is not None:
+        findings.append(
+            Finding(FlagCode.KNOWN_GOVERNMENT, {"domain": domain, "organisation": known.name})
+        )
+
+    if domain in webmail_domains():
+        findings.append(Finding(FlagCode.WEBMAIL, {"domain": domain}))
+    elif domain.endswith(_SENIOR_GOVERNMENT_SUFFIXES) or domain in {
+        suffix.lstrip(".") for suffix in _SENIOR_GOVERNMENT_SUFFIXES
+    }:
+        findings.append(Finding(FlagCode.SENIOR_GOVERNMENT, {"domain": domain}))
+    elif known is not None:
+        if not (
+            domain_mentions_organisation(known.name, registration.organisation_name)
+            or fold(known.name) == fold(registration.organisation_name)
+            or significant_words(known.name) & significant_words(registration.organisation_name)
+        ):
+            findings.append(
+                Finding(
+                    FlagCode.DOMAIN_MISMATCH,
+                    {"domain": domain, "organisation": registration.organisation_name},
+                )
+            )
+    elif not domain_mentions_organisation(domain, registration.organisation_name):
+        findings.append(
+            Finding(
+                FlagCode.DOMAIN_MISMATCH,
+                {"domain": domain, "organisation": registration.organisation_name},
+            )
+        )
+
+    if registration.organisation_kind not in ELIGIBLE_KINDS:
+        findings.append(Finding(FlagCode.KIND_INELIGIBLE, {"kind": registration.organisation_kind}))
+
+    if registration.province == Province.OUTSIDE:
+        findings.append(Finding(FlagCode.OUTSIDE_CANADA, {}))
+
+    others = (
+        Registration.objects.exclude(pk=registration.pk)
+        .exclude(status=RegistrationStatus.WITHDRAWN)
+        .select_related("user")
+    )
+    same_name = list(others.filter(person_key=registration.person_key))
+    if same_name:
+        findings.append(
+            Finding(
+                FlagCode.DUPLICATE_PERSON,
+                {"others": ", ".join(sorted(other.user.email for other in same_name))},
+            )
+        )
+
+    same_mailbox = list(others.filter(mailbox_key=registration.mailbox_key))
+    if same_mailbox:
+        findings.append(
+            Finding(
+                FlagCode.DUPLICATE_ADDRESS,
+                {"others": ", ".join(sorted(other.user.email for other in same_mailbox))},
+            )
+        )
+    return findings

@@ -1,0 +1,165 @@
+"""Forms of the members app: the public registration form and the member's profile."""
+
+from allauth.account.forms import SignupForm
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout, Submit
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .choices import Language, OrganisationKind, Province
+from .models import Registration, User
+from .validators import validate_person_name, validate_plain_text
+
+format_html_lazy = lazy(format_html, str)
+
+
+def _consent_label():
+    return format_html_lazy(
+        _(
+            'I have read the <a href="{}">privacy notice</a> and agree that PeerNet keeps this '
+            "information to review my request and run the network."
+        ),
+        reverse_lazy("members:privacy"),
+    )
+
+
+class RegistrationForm(SignupForm):
+    """allauth's sign-up form with the request's details (ACCOUNT_FORMS['signup'])."""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        validators=[validate_person_name],
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        validators=[validate_person_name],
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    job_title = forms.CharField(
+        label=_("Job title"),
+        max_length=150,
+        validators=[validate_plain_text],
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    department = forms.CharField(
+        label=_("Department"),
+        max_length=150,
+        required=False,
+        validators=[validate_plain_text],
+    )
+    organisation_name = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        validators=[validate_plain_text],
+        help_text=_("The municipality or Indigenous community government you work for."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    organisation_kind = forms.ChoiceField(
+        label=_("Kind of organisation"),
+        choices=[("", "—")] + OrganisationKind.choices,
+    )
+    province = forms.ChoiceField(
+        label=_("Province or territory"), choices=[("", "—")] + Province.choices
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred official language"),
+        choices=Language.choices,
+        widget=forms.RadioSelect,
+        help_text=_("E-mails and calendar invitations will be sent in this language."),
+    )
+    wants_interpretation = forms.BooleanField(
+        label=_("I would like French interpretation at meetings"), required=False
+    )
+    privacy_consent = forms.BooleanField(label=_consent_label(), required=True)
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "job_title",
+        "department",
+        "organisation_name",
+        "organisation_kind",
+        "province",
+        "preferred_language",
+        "wants_interpretation",
+        "password1",
+        "password2",
+        "privacy_consent",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Work e-mail address")
+        self.fields["email"].help_text = _(
+            "Use the address your employer gave you: it helps us confirm your eligibility."
+        )
+        self.fields["privacy_consent"].error_messages["required"] = _(
+            "You must agree to the privacy notice to register."
+        )
+        if not self.is_bound:
+            from django.utils.translation import get_language
+
+            language = (get_language() or "en")[:2]
+            self.fields["preferred_language"].initial = (
+                language if language in Language.values else Language.EN
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("About you"), "first_name", "last_name", "email", "job_title", "department"),
+            Fieldset(_("Your organisation"), "organisation_name", "organisation_kind", "province"),
+            Fieldset(_("Languages"), "preferred_language", "wants_interpretation"),
+            Fieldset(_("Your password"), "password1", "password2"),
+            Fieldset(_("Privacy"), "privacy_consent"),
+            HTML(""),
+            Submit("register", _("Send my request")),
+        )
+
+    def signup(self, request, user):
+        """Called by allauth once the account exists: record the request itself."""
+        services.registration_submit(
+            user=user,
+            job_title=self.cleaned_data["job_title"],
+            department=self.cleaned_data.get("department", ""),
+            organisation_name=self.cleaned_data["organisation_name"],
+            organisation_kind=self.cleaned_data["organisation_kind"],
+            province=self.cleaned_data["province"],
+            wants_interpretation=self.cleaned_data.get("wants_interpretation", False),
+            privacy_consent=self.cleaned_data["privacy_consent"],
+        )
+
+
+class ProfileForm(forms.Form):
+    """What a member may change about themselves."""
+
+    first_name = User._meta.get_field("first_name").formfield()
+    last_name = User._meta.get_field("last_name").formfield()
+    job_title = Registration._meta.get_field("job_title").formfield()
+    department = Registration._meta.get_field("department").formfield()
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred official language"), choices=Language.choices, widget=forms.RadioSelect
+    )
+    wants_interpretation = forms.BooleanField(
+        label=_("I would like French interpretation at meetings"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "first_name",
+            "last_name",
+            "job_title",
+            "department",
+            "preferred_language",
+            "wants_interpretation",
+            Submit("save", _("Save")),
+        )

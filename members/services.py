@@ -1,0 +1,242 @@
+"""Every change to a registration goes through here (STYLE.md, rule 1).
+
+Each service checks that the change is allowed from the current state, records who made it,
+when and why (``RegistrationEvent``), and queues the e-mails that follow from it. The view, the
+admin and the management commands all call these functions.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from peernet.links import absolute_url
+from peernet.outbox.services import message_queue, message_render
+
+from . import eligibility
+from .choices import RegistrationStatus
+from .models import Registration, RegistrationEvent, RegistrationFlag, User
+from .signals import member_approved, member_withdrawn
+
+PRIVACY_NOTICE_VERSION = "2026-11"
+
+# Which states each decision may start from.
+_ALLOWED = {
+    RegistrationStatus.PENDING: {RegistrationStatus.SUBMITTED},
+    RegistrationStatus.APPROVED: {RegistrationStatus.PENDING},
+    RegistrationStatus.REJECTED: {RegistrationStatus.SUBMITTED, RegistrationStatus.PENDING},
+    RegistrationStatus.WITHDRAWN: {
+        RegistrationStatus.SUBMITTED,
+        RegistrationStatus.PENDING,
+        RegistrationStatus.APPROVED,
+    },
+}
+
+
+class RegistrationStateError(ValidationError):
+    """The requested change is not allowed from the registration's current state."""
+
+
+def _transition(
+    *, registration: Registration, to_status: str, actor: User | None, note: str = ""
+) -> RegistrationEvent:
+    # Lock the row: two reviewers clicking at once must not both decide.
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if locked.status not in _ALLOWED[to_status]:
+        raise RegistrationStateError(
+            _("This request is %(status)s and cannot become %(target)s.")
+            % {
+                "status": locked.get_status_display().lower(),
+                "target": RegistrationStatus(to_status).label.lower(),
+            },
+            code="invalid_transition",
+        )
+    from_status = locked.status
+    locked.status = to_status
+    event = RegistrationEvent.objects.create(
+        registration=locked, from_status=from_status, to_status=to_status, actor=actor, note=note
+    )
+    registration.status = to_status
+    return event
+
+
+def registration_flags_refresh(*, registration: Registration) -> list[RegistrationFlag]:
+    """Run the eligibility assistant again and store its findings."""
+    findings = eligibility.assess(registration)
+    known = eligibility.known_organisation_for_domain(
+        eligibility.email_domain(registration.user.email)
+    )
+    if registration.known_organisation_id != (known.pk if known else None):
+        registration.known_organisation = known
+        registration.save(update_fields=["known_organisation"])
+    registration.flags.all().delete()
+    return RegistrationFlag.objects.bulk_create(
+        RegistrationFlag(registration=registration, code=finding.code, params=finding.params)
+        for finding in findings
+    )
+
+
+@transaction.atomic
+def registration_submit(
+    *,
+    user: User,
+    job_title: str,
+    department: str,
+    organisation_name: str,
+    organisation_kind: str,
+    province: str,
+    wants_interpretation: bool,
+    privacy_consent: bool,
+) -> Registration:
+    """Record a new request; it reaches reviewers once the address is confirmed."""
+    if not privacy_consent:
+        raise ValidationError(
+            _("You must agree to the privacy notice to register."), code="no_consent"
+        )
+    now = timezone.now()
+    registration = Registration(
+        user=user,
+        job_title=job_title,
+        department=department,
+        organisation_name=organisation_name,
+        organisation_kind=organisation_kind,
+        province=province,
+        wants_interpretation=wants_interpretation,
+        privacy_consent_at=now,
+        privacy_notice_version=PRIVACY_NOTICE_VERSION,
+        submitted_at=now,
+        person_key=eligibility.name_key(user.first_name, user.last_name),
+        mailbox_key=eligibility.mailbox_key(user.email),
+    )
+    registration.full_clean(exclude=["user"])
+    registration.save()
+    RegistrationEvent.objects.create(
+        registration=registration, to_status=RegistrationStatus.SUBMITTED, actor=user
+    )
+    registration_flags_refresh(registration=registration)
+    return registration
+
+
+def _queue_registration_mail(
+    *, registration: Registration, event: RegistrationEvent, kind: str, context=None
+) -> None:
+    user = registration.user
+    language = user.preferred_language
+    rendered = message_render(
+        template_prefix=f"members/email/{kind}",
+        context={
+            "registration": registration,
+            "user": user,
+            "sign_in_url": absolute_url("account_login", language=language),
+            "member_url": absolute_url("members:home", language=language),
+            **(context or {}),
+        },
+        language=language,
+    )
+    message_queue(
+        to_email=user.email,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        language=language,
+        purpose=f"members.{kind}",
+        dedupe_key=f"members.{kind}:{event.pk}",
+    )
+
+
+@transaction.atomic
+def registration_email_confirmed(*, user: User) -> Registration | None:
+    """The registrant proved they own the address: the request goes to the review queue."""
+    registration = Registration.objects.filter(user=user).first()
+    if registration is None or registration.status != RegistrationStatus.SUBMITTED:
+        return registration
+    event = _transition(registration=registration, to_status=RegistrationStatus.PENDING, actor=user)
+    registration.email_confirmed_at = timezone.now()
+    registration.save(update_fields=["status", "email_confirmed_at"])
+    registration_flags_refresh(registration=registration)
+    _queue_registration_mail(registration=registration, event=event, kind="received")
+    return registration
+
+
+@transaction.atomic
+def registration_approve(
+    *, registration: Registration, reviewer: User, note: str = ""
+) -> Registration:
+    """Approve a request: the registrant becomes a member and is welcomed."""
+    event = _transition(
+        registration=registration, to_status=RegistrationStatus.APPROVED, actor=reviewer, note=note
+    )
+    registration.decided_at = timezone.now()
+    registration.decided_by = reviewer
+    registration.decision_reason = note
+    registration.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    user = registration.user
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    _queue_registration_mail(registration=registration, event=event, kind="welcome")
+    member_approved.send(sender=Registration, registration=registration)
+    return registration
+
+
+@transaction.atomic
+def registration_reject(*, registration: Registration, reviewer: User, reason: str) -> Registration:
+    """Reject a request; the reason is sent to the registrant."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the rejection."), code="no_reason")
+    event = _transition(
+        registration=registration,
+        to_status=RegistrationStatus.REJECTED,
+        actor=reviewer,
+        note=reason,
+    )
+    registration.decided_at = timezone.now()
+    registration.decided_by = reviewer
+    registration.decision_reason = reason
+    registration.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    _queue_registration_mail(
+        registration=registration, event=event, kind="rejected", context={"reason": reason}
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_withdraw(
+    *, registration: Registration, actor: User, note: str = ""
+) -> Registration:
+    """The registrant withdraws the request, or a member leaves the network."""
+    was_member = registration.status == RegistrationStatus.APPROVED
+    _transition(
+        registration=registration, to_status=RegistrationStatus.WITHDRAWN, actor=actor, note=note
+    )
+    registration.save(update_fields=["status"])
+    if was_member:
+        member_withdrawn.send(sender=Registration, registration=registration)
+    return registration
+
+
+@transaction.atomic
+def member_profile_update(*, registration: Registration, actor: User, **fields) -> Registration:
+    """A member edits their own profile; only profile fields may change."""
+    user_fields = {"first_name", "last_name", "preferred_language"}
+    registration_fields = {"job_title", "department", "wants_interpretation"}
+    unknown = set(fields) - user_fields - registration_fields
+    if unknown:
+        raise ValueError(f"Not profile fields: {sorted(unknown)}")
+    user = registration.user
+    for name, value in fields.items():
+        setattr(user if name in user_fields else registration, name, value)
+    user.full_clean(exclude=["password", "email"])
+    registration.full_clean(exclude=["user"])
+    user.save()
+    registration.person_key = eligibility.name_key(user.first_name, user.last_name)
+    registration.save()
+    RegistrationEvent.objects.create(
+        registration=registration,
+        from_status=registration.status,
+        to_status=registration.status,
+        actor=actor,
+        note="profile updated",
+    )
+    return registration

@@ -1,0 +1,13 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path(_("register/"), views.RegisterView.as_view(), name="register"),
+    path(_("me/"), views.MemberHomeView.as_view(), name="home"),
+    path(_("me/profile/"), views.ProfileView.as_view(), name="profile"),
+    path(_("privacy/"), views.PrivacyView.as_view(), name="privacy"),
+]

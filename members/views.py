@@ -1,0 +1,102 @@
+"""Pages of the members app: registration, the member's page, profile and privacy notice."""
+
+from datetime import timedelta
+
+from allauth.account.views import SignupView
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView
+
+from peernet.views import next_meeting
+
+from . import services
+from .forms import ProfileForm
+from .models import Registration
+
+# Members should join at least this long before a meeting to be sure of their invitation.
+INVITATION_WINDOW = timedelta(days=7)
+
+
+class RegisterView(SignupView):
+    """allauth's sign-up view with PeerNet's form, template and next-meeting notice."""
+
+    template_name = "members/register.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("members:home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = next_meeting()
+        context["next_meeting"] = meeting
+        context["invitation_window_closing"] = bool(
+            meeting and meeting.starts_at - timezone.now() < INVITATION_WINDOW
+        )
+        return context
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class MemberHomeView(LoginRequiredMixin, TemplateView):
+    template_name = "members/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["registration"] = (
+            Registration.objects.filter(user=self.request.user).select_related("user").first()
+        )
+        return context
+
+
+class ProfileView(LoginRequiredMixin, FormView):
+    template_name = "members/profile.html"
+    form_class = ProfileForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.registration = (
+                Registration.objects.filter(user=request.user).select_related("user").first()
+            )
+            if self.registration is None:
+                return redirect("members:home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        user, registration = self.request.user, self.registration
+        return {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "preferred_language": user.preferred_language,
+            "job_title": registration.job_title,
+            "department": registration.department,
+            "wants_interpretation": registration.wants_interpretation,
+        }
+
+    def form_valid(self, form):
+        try:
+            services.member_profile_update(
+                registration=self.registration, actor=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your profile was saved."))
+        return redirect("members:home")
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class PrivacyView(TemplateView):
+    template_name = "members/privacy.html"

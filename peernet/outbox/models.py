@@ -1,0 +1,56 @@
+"""Stored e-mail messages and their delivery state."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxMessage(models.Model):
+    """One e-mail to one recipient, rendered in the recipient's language before it is stored."""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=80, help_text=_("What the message is for, e.g. members.welcome.")
+    )
+    dedupe_key = models.CharField(
+        _("deduplication key"),
+        max_length=200,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Queuing a second message with the same key does nothing."),
+    )
+    to_email = models.EmailField(_("recipient"))
+    from_email = models.CharField(_("sender"), max_length=254)
+    language = models.CharField(_("language"), max_length=8)
+    subject = models.CharField(_("subject"), max_length=500)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    calendar = models.TextField(
+        _("calendar"), blank=True, help_text=_("An iCalendar object sent with the message.")
+    )
+    calendar_method = models.CharField(_("calendar method"), max_length=16, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail message")
+        verbose_name_plural = _("e-mail messages")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.purpose} → {self.to_email}"

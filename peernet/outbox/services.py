@@ -1,0 +1,206 @@
+"""Queue and deliver stored e-mail (the pretix/pretalx outbox pattern).
+
+A message is rendered in its recipient's language and stored in the same transaction as the
+change that caused it; the Celery task that sends it is dispatched only after that
+transaction commits, so a rolled-back request sends nothing. Delivery locks the row, so running
+the task twice sends once; temporary SMTP failures are retried with a growing delay and
+permanent ones mark the message failed. Nothing is lost when the broker is down: the periodic
+sweep dispatches whatever is still queued.
+"""
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import MessageStatus, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+# A message left "sending" this long belongs to a worker that died; it is tried again.
+SENDING_TIMEOUT = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+
+
+def message_render(*, template_prefix: str, context: dict, language: str) -> RenderedMessage:
+    """Render ``<prefix>_subject.txt``, ``<prefix>_body.txt`` and ``<prefix>_body.html``."""
+    with translation.override(language):
+        subject = render_to_string(f"{template_prefix}_subject.txt", context)
+        text = render_to_string(f"{template_prefix}_body.txt", context)
+        html = render_to_string(f"{template_prefix}_body.html", context)
+    # A subject is one line: a line break there would let content inject headers.
+    subject = " ".join(subject.split())
+    return RenderedMessage(subject=subject, text=text.strip() + "\n", html=html.strip())
+
+
+def message_queue(
+    *,
+    to_email: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    language: str,
+    purpose: str,
+    dedupe_key: str | None = None,
+    calendar: str = "",
+    calendar_method: str = "",
+) -> OutboxMessage:
+    """Store a message and dispatch its delivery once the current transaction commits.
+
+    With a ``dedupe_key`` already used, the existing message is returned and nothing is queued.
+    """
+    if dedupe_key:
+        existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    message = OutboxMessage(
+        to_email=to_email,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        subject=" ".join(subject.split()),
+        body_text=text,
+        body_html=html,
+        language=language,
+        purpose=purpose,
+        dedupe_key=dedupe_key or None,
+        calendar=calendar,
+        calendar_method=calendar_method,
+    )
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        # Another transaction queued the same key first.
+        return OutboxMessage.objects.get(dedupe_key=dedupe_key)
+    transaction.on_commit(lambda: message_dispatch(message_id=message.pk))
+    return message
+
+
+def message_dispatch(*, message_id: int) -> bool:
+    """Hand a stored message to the broker; on failure it stays queued for the sweep."""
+    from .tasks import outbox_message_send
+
+    try:
+        outbox_message_send.delay(message_id)
+    except Exception:  # the broker is down or refused: the sweep will pick the message up
+        logger.warning("Could not dispatch message %s; it stays queued.", message_id, exc_info=True)
+        return False
+    return True
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, ... minutes, at most an hour."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+def _is_permanent(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False
+
+
+def _build_email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=message.from_email,
+        to=[message.to_email],
+        connection=connection,
+        headers={"Content-Language": message.language},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    if message.calendar:
+        from .calendar import attach_calendar
+
+        attach_calendar(email, message.calendar, message.calendar_method)
+    return email
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status: str
+    retry_in: timedelta | None = None
+
+
+def message_send(*, message_id: int, connection=None) -> SendResult:
+    """Deliver one stored message; safe to call twice, only a queued message is sent."""
+    now = timezone.now()
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, status=MessageStatus.QUEUED)
+            .first()
+        )
+        if message is None:
+            current = OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True)
+            return SendResult(status=current.first() or "missing")
+        message.status = MessageStatus.SENDING
+        message.sending_since = now
+        message.attempts += 1
+        message.save(update_fields=["status", "sending_since", "attempts"])
+
+    try:
+        _build_email(message, connection or get_connection()).send()
+    except (TimeoutError, smtplib.SMTPException, OSError) as error:
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        message.sending_since = None
+        if _is_permanent(error) or message.attempts >= MAX_ATTEMPTS:
+            message.status = MessageStatus.FAILED
+            message.save(update_fields=["status", "last_error", "sending_since"])
+            logger.error("Message %s failed: %s", message.pk, message.last_error)
+            return SendResult(status=message.status)
+        delay = retry_delay(message.attempts)
+        message.status = MessageStatus.QUEUED
+        message.next_attempt_at = timezone.now() + delay
+        message.save(update_fields=["status", "last_error", "sending_since", "next_attempt_at"])
+        logger.warning("Message %s will be retried in %s: %s", message.pk, delay, error)
+        return SendResult(status=message.status, retry_in=delay)
+
+    message.status = MessageStatus.SENT
+    message.sent_at = timezone.now()
+    message.sending_since = None
+    message.last_error = ""
+    message.save(update_fields=["status", "sent_at", "sending_since", "last_error"])
+    return SendResult(status=message.status)
+
+
+def messages_sweep() -> int:
+    """Dispatch due queued messages and recover those whose worker died; returns the count."""
+    now = timezone.now()
+    OutboxMessage.objects.filter(
+        status=MessageStatus.SENDING, sending_since__lt=now - SENDING_TIMEOUT
+    ).update(status=MessageStatus.QUEUED, sending_since=None, next_attempt_at=now)
+    due = list(
+        OutboxMessage.objects.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    for message_id in due:
+        message_dispatch(message_id=message_id)
+    return len(due)
+
+
+def message_retry(*, message: OutboxMessage) -> None:
+    """Give a failed message another chance (staff action)."""
+    with transaction.atomic():
+        updated = OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.FAILED).update(
+            status=MessageStatus.QUEUED, attempts=0, next_attempt_at=timezone.now()
+        )
+    if updated:
+        transaction.on_commit(lambda: message_dispatch(message_id=message.pk))

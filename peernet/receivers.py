@@ -1,0 +1,14 @@
+"""Keep the sites framework's single site in step with SITE_URL (allauth's mail uses it)."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+
+def site_sync(sender, **kwargs):
+    from django.contrib.sites.models import Site
+
+    domain = urlsplit(settings.SITE_URL).netloc or "127.0.0.1:8000"
+    Site.objects.update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": "PeerNet"}
+    )

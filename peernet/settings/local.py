@@ -1,0 +1,6 @@
+"""Development on one machine: SQLite, tasks in-process, mail written to var/mail/."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)

@@ -1,0 +1,37 @@
+"""URL configuration: every public page lives under /en/ or /fr/."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from members.views import RegisterView
+
+from . import views
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    path("admin/", admin.site.urls),
+    # allauth's own sign-up address shows PeerNet's registration form.
+    path("accounts/signup/", RegisterView.as_view(), name="account_signup"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("members.urls")),
+    path("", include("meetings.urls")),
+    path("", include("cohorts.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "peernet.views.bad_request"
+handler403 = "peernet.views.permission_denied"
+handler404 = "peernet.views.page_not_found"
+handler500 = "peernet.views.server_error"
