@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 from allauth.account.views import SignupView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
@@ -51,9 +53,20 @@ class MemberHomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["registration"] = (
+        registration = (
             Registration.objects.filter(user=self.request.user).select_related("user").first()
         )
+        context["registration"] = registration
+        # Other programmes add their own sections (meetings, ...) through this hook, so that
+        # members/ does not import them: each callable takes the request and the registration
+        # and returns None or a dict with a "template" key and that template's context.
+        panels = []
+        if registration is not None:
+            for path in settings.PEERNET_MEMBER_PANELS:
+                panel = import_string(path)(self.request, registration)
+                if panel:
+                    panels.append(panel)
+        context["member_panels"] = panels
         return context
 
 

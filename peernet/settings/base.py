@@ -176,6 +176,8 @@ if REDIS_URL:
 # Wiring between programmes that must not import each other: the registration page names
 # the next meeting through this callable (returns an object with ``title`` and ``starts_at``).
 PEERNET_NEXT_MEETING = "meetings.selectors.meeting_next"
+# Sections of the member's page contributed by other apps: callables (request, registration).
+PEERNET_MEMBER_PANELS = []
 
 # Requests that waited longer than this many days stand out in the review queue.
 PEERNET_REVIEW_WARNING_DAYS = 5
