@@ -11,3 +11,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 ACCOUNT_RATE_LIMITS = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Each test starts with an empty cache, whatever REDIS_URL says.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SITE_URL = "http://testserver"

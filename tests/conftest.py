@@ -1,0 +1,206 @@
+"""Fixtures shared by the whole suite: factories' defaults, the real SMTP server, a real Celery
+worker process, and Debian's chromium driven by Playwright with axe-core."""
+
+import email
+import email.policy
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django must still allow ORM use.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def _missing(what: str):
+    """`make test` provides every service; elsewhere a test that needs one is skipped."""
+    if os.environ.get("PEERNET_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{what} is required by the suite but not available.")
+    pytest.skip(f"{what} is not available (run `make test`).")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SMTPCollector:
+    """An aiosmtpd handler that keeps every message it receives, raw and parsed."""
+
+    def __init__(self):
+        self.port = None
+        self.raw: list[bytes] = []
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self._lock = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        data = envelope.original_content or envelope.content
+        with self._lock:
+            self.raw.append(data)
+            self.messages.append(email.message_from_bytes(data, policy=email.policy.default))
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self._lock.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int, timeout: float = 30.0):
+        """Wait until `count` messages arrived (or the timeout passed); return the messages."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while len(self.messages) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._lock.wait(remaining)
+            return list(self.messages)
+
+
+@pytest.fixture
+def smtp_server():
+    from aiosmtpd.controller import Controller
+
+    handler = SMTPCollector()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    handler.port = controller.port
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+def _database_url(database: dict) -> str:
+    user = quote(database.get("USER") or "", safe="")
+    password = quote(database.get("PASSWORD") or "", safe="")
+    credentials = f"{user}:{password}@" if password else f"{user}@"
+    host = database.get("HOST") or "127.0.0.1"
+    port = database.get("PORT") or 5432
+    return f"postgres://{credentials}{host}:{port}/{database['NAME']}"
+
+
+@pytest.fixture
+def celery_worker(transactional_db, smtp_server, settings):
+    """A real `celery worker` process on the real Redis, the test database and smtp_server.
+
+    Use with data that is committed (transactional_db): the worker has its own connection.
+    """
+    from django.db import connection
+
+    from peernet.celery import app
+
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url or connection.vendor != "postgresql":
+        _missing("A Redis broker and PostgreSQL")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "peernet.settings.test",
+        "DATABASE_URL": _database_url(settings.DATABASES["default"]),
+        "REDIS_URL": redis_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    name = f"test-{uuid.uuid4().hex[:8]}@%h"
+    app.control.purge()
+    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"celery-{name[:13]}.log", "w+b")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "peernet", "worker", "-Q", "default,mail",
+         "--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle",
+         "--without-heartbeat", "-n", name, "-l", "INFO"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    previous_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail("The Celery worker did not start:\n" + log.read().decode()[-4000:])
+        process.log = log
+        yield process
+    finally:
+        app.conf.task_always_eager = previous_eager
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = os.environ.get("PEERNET_CHROMIUM", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        _missing(f"Chromium at {executable}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def browser_page(browser, live_server):
+    """A fresh browser page (own cookies); open `live_server.url + path`."""
+    context = browser.new_context(locale="en-CA", timezone_id="America/Toronto")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def axe_violations():
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page; return its violations."""
+    if not AXE_JS.exists():
+        _missing("axe-core (npm ci)")
+
+    def run(page) -> list[dict]:
+        page.add_script_tag(path=str(AXE_JS))
+        violations = page.evaluate(
+            """async () => (await axe.run(document, {runOnly: {type: 'tag',
+                 values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations"""
+        )
+        return [
+            {
+                "id": violation["id"],
+                "impact": violation["impact"],
+                "help": violation["help"],
+                "targets": [node["target"] for node in violation["nodes"]][:5],
+            }
+            for violation in violations
+        ]
+
+    return run

@@ -1,0 +1,78 @@
+"""factory_boy factories shared by the suite."""
+
+import factory
+from django.utils import timezone
+
+from members.choices import Language, OrganisationKind, Province, RegistrationStatus
+from members.eligibility import mailbox_key, name_key
+from members.models import KnownDomain, KnownOrganisation, Registration, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@gatineau.ca")
+    first_name = "Amélie"
+    last_name = factory.Sequence(lambda n: f"Tremblay{n}")
+    preferred_language = Language.EN
+    password = factory.django.Password("correct-horse-battery-9")
+
+
+class StaffFactory(UserFactory):
+    email = factory.Sequence(lambda n: f"staff{n}@peernet.example")
+    first_name = "Robin"
+    last_name = "Reviewer"
+    is_staff = True
+    is_superuser = True
+
+
+class KnownOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KnownOrganisation
+
+    name_en = "City of Gatineau"
+    name_fr = "Ville de Gatineau"
+    kind = OrganisationKind.CITY
+    province = Province.QC
+    domain = factory.RelatedFactory(
+        "tests.factories.KnownDomainFactory", factory_related_name="organisation"
+    )
+
+
+class KnownDomainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KnownDomain
+        django_get_or_create = ("domain",)
+
+    domain = "gatineau.ca"
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A request awaiting review (e-mail already confirmed)."""
+
+    class Meta:
+        model = Registration
+
+    user = factory.SubFactory(UserFactory)
+    job_title = "Climate advisor"
+    department = "Environment"
+    organisation_name = "City of Gatineau"
+    organisation_kind = OrganisationKind.CITY
+    province = Province.QC
+    wants_interpretation = False
+    privacy_consent_at = factory.LazyFunction(timezone.now)
+    privacy_notice_version = "2026-11"
+    status = RegistrationStatus.PENDING
+    submitted_at = factory.LazyFunction(timezone.now)
+    email_confirmed_at = factory.LazyFunction(timezone.now)
+    person_key = factory.LazyAttribute(lambda o: name_key(o.user.first_name, o.user.last_name))
+    mailbox_key = factory.LazyAttribute(lambda o: mailbox_key(o.user.email))
+
+
+class MemberFactory(RegistrationFactory):
+    """An approved member."""
+
+    status = RegistrationStatus.APPROVED
+    decided_at = factory.LazyFunction(timezone.now)
