@@ -4,6 +4,7 @@ from allauth.account.forms import SignupForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import format_html
@@ -97,8 +98,13 @@ class RegistrationForm(SignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].label = _("Work e-mail address")
-        self.fields["email"].help_text = _(
+        email = self.fields["email"]
+        email.label = _("Work e-mail address")
+        # The column holds 254 characters (RFC 5321); refuse longer input before it reaches it.
+        email.max_length = 254
+        email.validators.append(MaxLengthValidator(254))
+        email.widget.attrs["maxlength"] = "254"
+        email.help_text = _(
             "Use the address your employer gave you: it helps us confirm your eligibility."
         )
         self.fields["privacy_consent"].error_messages["required"] = _(

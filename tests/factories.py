@@ -31,6 +31,7 @@ class StaffFactory(UserFactory):
 class KnownOrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = KnownOrganisation
+        skip_postgeneration_save = True
 
     name_en = "City of Gatineau"
     name_fr = "Ville de Gatineau"

@@ -1,0 +1,188 @@
+"""The review queue in the Django admin: filters, waiting time, one-click and bulk decisions."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from members.choices import FlagCode, RegistrationStatus
+from members.models import Registration, RegistrationFlag
+from tests.factories import KnownOrganisationFactory, RegistrationFactory, StaffFactory, UserFactory
+
+pytestmark = [pytest.mark.unit, pytest.mark.django_db]
+
+CHANGELIST = "admin:members_registration_changelist"
+
+
+@pytest.fixture
+def staff_client(client):
+    staff = StaffFactory()
+    client.force_login(staff)
+    client.staff = staff
+    return client
+
+
+def _flag(registration, code):
+    RegistrationFlag.objects.create(registration=registration, code=code, params={})
+
+
+def test_queue_lists_requests_with_flags_and_days_waiting(staff_client):
+    old = RegistrationFactory(
+        email_confirmed_at=timezone.now() - timedelta(days=6), organisation_name="Town of Old"
+    )
+    _flag(old, FlagCode.WEBMAIL)
+    fresh = RegistrationFactory(organisation_name="Town of Fresh")
+    response = staff_client.get(reverse(CHANGELIST))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Town of Old" in html and "Town of Fresh" in html
+    assert '<span class="waiting-long">6 ⚠</span>' in html
+    assert "Personal webmail address" in html
+    assert fresh.days_waiting == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"status__exact": "pending"}, ["Pending", "Old"]),
+        ({"flag": FlagCode.WEBMAIL}, ["Webmail"]),
+        ({"flag": "likely"}, ["Known"]),
+        ({"province__exact": "AB"}, ["Alberta"]),
+        ({"organisation_kind__exact": "other"}, ["Consultant"]),
+        ({"waiting": "long"}, ["Old"]),
+        ({"q": "Consult"}, ["Consultant"]),
+    ],
+)
+def test_queue_filters(staff_client, query, expected):
+    RegistrationFactory(organisation_name="Pending")
+    webmail = RegistrationFactory(organisation_name="Webmail", status=RegistrationStatus.REJECTED)
+    _flag(webmail, FlagCode.WEBMAIL)
+    known = RegistrationFactory(organisation_name="Known", status=RegistrationStatus.APPROVED)
+    _flag(known, FlagCode.KNOWN_GOVERNMENT)
+    known_but_webmail = RegistrationFactory(
+        organisation_name="KnownWeb", status=RegistrationStatus.APPROVED
+    )
+    _flag(known_but_webmail, FlagCode.KNOWN_GOVERNMENT)
+    _flag(known_but_webmail, FlagCode.DOMAIN_MISMATCH)
+    RegistrationFactory(organisation_name="Alberta", province="AB", status="withdrawn")
+    RegistrationFactory(
+        organisation_name="Consultant", organisation_kind="other", status="submitted"
+    )
+    RegistrationFactory(
+        organisation_name="Old",
+        status=RegistrationStatus.SUBMITTED,
+        email_confirmed_at=None,
+        submitted_at=timezone.now() - timedelta(days=9),
+    )
+    Registration.objects.filter(organisation_name="Old").update(status=RegistrationStatus.PENDING)
+    Registration.objects.filter(organisation_name="Pending").update(organisation_name="Pending")
+    response = staff_client.get(reverse(CHANGELIST), query)
+    shown = [r.organisation_name for r in response.context["cl"].result_list]
+    assert sorted(shown) == sorted(expected)
+
+
+def test_one_click_approve_from_the_queue(staff_client, django_capture_on_commit_callbacks):
+    registration = RegistrationFactory()
+    url = reverse("admin:members_registration_approve", args=[registration.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(url)
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.APPROVED
+    assert registration.decided_by == staff_client.staff
+    assert [m.subject for m in mail.outbox] == ["Welcome to PeerNet"]
+
+
+def test_approve_link_needs_post_and_staff(client):
+    registration = RegistrationFactory()
+    url = reverse("admin:members_registration_approve", args=[registration.pk])
+    client.force_login(UserFactory())
+    assert client.post(url).status_code == 302  # to the admin login page
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.PENDING
+
+
+def test_bulk_approve_skips_requests_that_are_not_pending(staff_client):
+    pending = RegistrationFactory.create_batch(2)
+    unconfirmed = RegistrationFactory(status=RegistrationStatus.SUBMITTED)
+    ids = [r.pk for r in pending] + [unconfirmed.pk]
+    response = staff_client.post(
+        reverse(CHANGELIST), {"action": "approve_selected", "_selected_action": ids}, follow=True
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert "2 requests were approved." in messages
+    assert "1 request was skipped: only pending requests can be approved." in messages
+    statuses = dict(Registration.objects.values_list("pk", "status"))
+    assert [statuses[pk] for pk in ids] == ["approved", "approved", "submitted"]
+
+
+def test_bulk_reject_asks_for_a_reason_then_rejects(
+    staff_client, django_capture_on_commit_callbacks
+):
+    french = RegistrationFactory(user__preferred_language="fr")
+    english = RegistrationFactory(user__preferred_language="en")
+    ids = [french.pk, english.pk]
+    page = staff_client.post(
+        reverse(CHANGELIST), {"action": "reject_selected", "_selected_action": ids}
+    )
+    assert page.status_code == 200
+    assert "Reason sent to the registrant" in page.content.decode()
+    assert Registration.objects.filter(status=RegistrationStatus.REJECTED).count() == 0
+
+    empty = staff_client.post(
+        reverse(CHANGELIST),
+        {"action": "reject_selected", "_selected_action": ids, "reason": " "},
+    )
+    assert empty.status_code == 400
+    assert Registration.objects.filter(status=RegistrationStatus.REJECTED).count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = staff_client.post(
+            reverse(CHANGELIST),
+            {"action": "reject_selected", "_selected_action": ids, "reason": "Not eligible."},
+        )
+    assert done.status_code == 302
+    assert Registration.objects.filter(status=RegistrationStatus.REJECTED).count() == 2
+    subjects = sorted((m.to[0], m.subject) for m in mail.outbox)
+    assert subjects == sorted(
+        [
+            (french.user.email, "Votre demande d’adhésion à PeerNet"),
+            (english.user.email, "Your request to join PeerNet"),
+        ]
+    )
+    assert all("Not eligible." in m.body for m in mail.outbox)
+
+
+def test_change_page_shows_assistant_reasons_and_history(staff_client):
+    KnownOrganisationFactory()
+    from members import services
+
+    user = UserFactory(email="a@gatineau.ca")
+    registration = services.registration_submit(
+        user=user,
+        job_title="Analyst",
+        department="",
+        organisation_name="City of Gatineau",
+        organisation_kind="city",
+        province="QC",
+        wants_interpretation=False,
+        privacy_consent=True,
+    )
+    html = staff_client.get(
+        reverse("admin:members_registration_change", args=[registration.pk])
+    ).content.decode()
+    assert "The domain gatineau.ca belongs to City of Gatineau, a known government." in html
+    assert "Awaiting e-mail confirmation" in html
+
+
+def test_reject_page_for_one_request(staff_client):
+    registration = RegistrationFactory()
+    url = reverse("admin:members_registration_reject", args=[registration.pk])
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(url, {"reason": "Consultants are not eligible."})
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.decision_reason == "Consultants are not eligible."
+    assert registration.events.last().actor == staff_client.staff
