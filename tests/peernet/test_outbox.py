@@ -176,3 +176,30 @@ def test_failed_message_can_be_retried_by_staff(django_capture_on_commit_callbac
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT
     assert message.attempts == 1
+
+
+def test_staff_see_messages_and_retry_failed_ones(client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory())
+    failed = _queue(purpose="tests.failed")
+    sent = _queue(purpose="tests.sent")
+    OutboxMessage.objects.filter(pk=failed.pk).update(status=MessageStatus.FAILED)
+    OutboxMessage.objects.filter(pk=sent.pk).update(status=MessageStatus.SENT)
+    changelist = reverse("admin:outbox_outboxmessage_changelist")
+    html = client.get(changelist).content.decode()
+    assert "tests.failed" in html and "tests.sent" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            changelist,
+            {"action": "retry_failed", "_selected_action": [failed.pk, sent.pk]},
+            follow=True,
+        )
+    assert "1 message was queued again." in [str(m) for m in response.context["messages"]]
+    assert dict(OutboxMessage.objects.values_list("purpose", "status")) == {
+        "tests.failed": "sent",
+        "tests.sent": "sent",
+    }
+    assert len(mail.outbox) == 1
