@@ -104,6 +104,9 @@ class RegistrationForm(SignupForm):
         email.max_length = 254
         email.validators.append(MaxLengthValidator(254))
         email.widget.attrs["maxlength"] = "254"
+        # Labels name each field; a placeholder repeating them only adds noise for screen readers.
+        for name in ("email", "password1", "password2"):
+            self.fields[name].widget.attrs.pop("placeholder", None)
         email.help_text = _(
             "Use the address your employer gave you: it helps us confirm your eligibility."
         )

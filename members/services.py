@@ -6,7 +6,7 @@ admin and the management commands all call these functions.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -210,7 +210,8 @@ def registration_withdraw(
     _transition(
         registration=registration, to_status=RegistrationStatus.WITHDRAWN, actor=actor, note=note
     )
-    registration.save(update_fields=["status"])
+    registration.decided_at = timezone.now()
+    registration.save(update_fields=["status", "decided_at"])
     if was_member:
         member_withdrawn.send(sender=Registration, registration=registration)
     return registration
@@ -240,3 +241,102 @@ def member_profile_update(*, registration: Registration, actor: User, **fields) 
         note="profile updated",
     )
     return registration
+
+
+def member_data_export(*, user: User) -> dict:
+    """Everything PeerNet keeps about a person, for them to take away (JSON-serialisable).
+
+    Other programmes add their own sections through settings.PEERNET_MEMBER_DATA_EXPORTERS:
+    callables taking the user and returning (section name, data).
+    """
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    registration = Registration.objects.filter(user=user).first()
+    data = {
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "preferred_language": user.preferred_language,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "registration": None,
+    }
+    if registration is not None:
+        data["registration"] = {
+            "job_title": registration.job_title,
+            "department": registration.department,
+            "organisation_name": registration.organisation_name,
+            "organisation_kind": registration.organisation_kind,
+            "province": registration.province,
+            "wants_interpretation": registration.wants_interpretation,
+            "status": registration.status,
+            "submitted_at": registration.submitted_at.isoformat(),
+            "email_confirmed_at": (
+                registration.email_confirmed_at.isoformat()
+                if registration.email_confirmed_at
+                else None
+            ),
+            "privacy_consent_at": registration.privacy_consent_at.isoformat(),
+            "privacy_notice_version": registration.privacy_notice_version,
+            "decided_at": registration.decided_at.isoformat() if registration.decided_at else None,
+            "decision_reason": registration.decision_reason,
+            "history": [
+                {
+                    "at": event.created_at.isoformat(),
+                    "from": event.from_status,
+                    "to": event.to_status,
+                    "note": event.note if event.actor_id == user.pk else "",
+                }
+                for event in registration.events.all()
+            ],
+        }
+    for path in getattr(settings, "PEERNET_MEMBER_DATA_EXPORTERS", []):
+        name, section = import_string(path)(user)
+        data[name] = section
+    return data
+
+
+@transaction.atomic
+def member_delete(*, user: User) -> None:
+    """A person leaves PeerNet: their account, request, history and mail are deleted.
+
+    Programmes that keep something about members answer ``member_withdrawn`` first (inside
+    this transaction) to cancel what is pending for them.
+    """
+    from peernet.outbox.models import OutboxMessage
+
+    registration = Registration.objects.filter(user=user).first()
+    if registration is not None and registration.status == RegistrationStatus.APPROVED:
+        member_withdrawn.send(sender=Registration, registration=registration)
+    OutboxMessage.objects.filter(to_email__iexact=user.email).delete()
+    user.delete()
+
+
+def registrations_purge(*, now=None) -> int:
+    """Delete what PeerNet no longer needs (privacy notice, "How long it is kept").
+
+    Rejected or withdrawn requests go once their decision is older than the retention period;
+    requests whose address was never confirmed go after UNCONFIRMED_RETENTION. Staff accounts
+    are never touched. Returns the number of people deleted.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    now = now or timezone.now()
+    decided_limit = now - timedelta(days=settings.PEERNET_DECIDED_RETENTION_DAYS)
+    unconfirmed_limit = now - timedelta(days=settings.PEERNET_UNCONFIRMED_RETENTION_DAYS)
+    stale = Registration.objects.filter(user__is_staff=False).filter(
+        models.Q(
+            status__in=[RegistrationStatus.REJECTED, RegistrationStatus.WITHDRAWN],
+            decided_at__lt=decided_limit,
+        )
+        | models.Q(status=RegistrationStatus.SUBMITTED, submitted_at__lt=unconfirmed_limit)
+    )
+    users = list(User.objects.filter(registration__in=stale))
+    for user in users:
+        member_delete(user=user)
+    return len(users)

@@ -5,13 +5,15 @@ from datetime import timedelta
 from allauth.account.views import SignupView
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from peernet.views import next_meeting
 
@@ -109,6 +111,39 @@ class ProfileView(LoginRequiredMixin, FormView):
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+
+class DataExportView(LoginRequiredMixin, View):
+    """The signed-in person downloads everything PeerNet keeps about them, as JSON."""
+
+    def get(self, request):
+        data = services.member_data_export(user=request.user)
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = 'attachment; filename="peernet-my-data.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class LeaveView(LoginRequiredMixin, TemplateView):
+    """Leaving deletes the account; the page offers the export first and asks to confirm."""
+
+    template_name = "members/leave.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_staff:
+            messages.error(request, _("Staff accounts are removed by an administrator."))
+            return redirect("members:home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request):
+        if request.POST.get("confirm") != "yes":
+            context = self.get_context_data(error=True)
+            return self.render_to_response(context, status=400)
+        user = request.user
+        logout(request)
+        services.member_delete(user=user)
+        messages.success(request, _("Your account and your data were deleted. Goodbye!"))
+        return redirect("home")
 
 
 class PrivacyView(TemplateView):

@@ -166,6 +166,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
+    "members-purge": {"task": "members.registrations_purge", "schedule": 6 * 3600.0},
 }
 
 if REDIS_URL:
@@ -181,6 +182,12 @@ PEERNET_MEMBER_PANELS = []
 
 # Requests that waited longer than this many days stand out in the review queue.
 PEERNET_REVIEW_WARNING_DAYS = 5
+# Privacy: rejected or withdrawn requests are deleted this long after the decision, requests
+# whose address was never confirmed this long after they were sent.
+PEERNET_DECIDED_RETENTION_DAYS = env.int("PEERNET_DECIDED_RETENTION_DAYS", default=180)
+PEERNET_UNCONFIRMED_RETENTION_DAYS = env.int("PEERNET_UNCONFIRMED_RETENTION_DAYS", default=30)
+# Sections other apps add to a member's data export: callables (user) -> (name, data).
+PEERNET_MEMBER_DATA_EXPORTERS = []
 
 LOGGING = {
     "version": 1,

@@ -103,8 +103,8 @@ def test_pages_have_no_accessibility_violations(
     page.locator("main button[type=submit]").click()
     page.wait_for_load_state()
     for path in {
-        "en": ["/en/me/", "/en/me/profile/"],
-        "fr": ["/fr/mon-espace/", "/fr/mon-espace/profil/"],
+        "en": ["/en/me/", "/en/me/profile/", "/en/me/leave/"],
+        "fr": ["/fr/mon-espace/", "/fr/mon-espace/profil/", "/fr/mon-espace/quitter/"],
     }[language]:
         page.goto(live_server.url + path)
         assert page.locator("html").get_attribute("lang") == language
