@@ -137,10 +137,7 @@ class RejectForm(forms.Form):
 class RegistrationAdmin(admin.ModelAdmin):
     list_display = [
         "person",
-        "email",
-        "organisation_name",
-        "organisation_kind",
-        "province",
+        "organisation",
         "status",
         "flag_badges",
         "days_waiting_display",
@@ -213,7 +210,16 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("name"), ordering="user__last_name")
     def person(self, obj):
-        return obj.user.get_full_name()
+        return format_html("{}<br><small>{}</small>", obj.user.get_full_name(), obj.user.email)
+
+    @admin.display(description=_("organisation"), ordering="organisation_name")
+    def organisation(self, obj):
+        return format_html(
+            "{}<br><small>{}, {}</small>",
+            obj.organisation_name,
+            obj.get_organisation_kind_display(),
+            obj.get_province_display(),
+        )
 
     @admin.display(description=_("e-mail"), ordering="user__email")
     def email(self, obj):

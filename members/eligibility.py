@@ -137,7 +137,11 @@ def assess(registration: Registration) -> list[Finding]:
     known = known_organisation_for_domain(domain)
     if known is not None:
         findings.append(
-            Finding(FlagCode.KNOWN_GOVERNMENT, {"domain": domain, "organisation": known.name})
+            Finding(
+                FlagCode.KNOWN_GOVERNMENT,
+                # Both names, so that the reason reads right in the reviewer's language.
+                {"domain": domain, "organisation": {"en": known.name_en, "fr": known.name_fr}},
+            )
         )
 
     if domain in webmail_domains():

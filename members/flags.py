@@ -1,5 +1,6 @@
 """The sentences that explain each eligibility flag, rendered in the reader's language."""
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .choices import FlagCode, OrganisationKind
@@ -25,7 +26,11 @@ def reason_text(code: str, params: dict) -> str:
     template = REASONS.get(code)
     if template is None:
         return code
-    params = dict(params)
+    language = (get_language() or "en")[:2]
+    params = {
+        key: (value.get(language) or value.get("en") or "") if isinstance(value, dict) else value
+        for key, value in params.items()
+    }
     if "kind" in params and params["kind"] in OrganisationKind.values:
         params["kind"] = OrganisationKind(params["kind"]).label
     try:

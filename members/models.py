@@ -120,7 +120,10 @@ class Registration(models.Model):
     """A request to join the network, and once approved, the member's profile."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registration"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="registration",
     )
     job_title = models.CharField(_("job title"), max_length=150, validators=[validate_plain_text])
     department = models.CharField(
@@ -212,7 +215,9 @@ class RegistrationEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.from_status or '-'} → {self.to_status}"
+        if not self.from_status:
+            return str(self.get_to_status_display())
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class RegistrationFlag(models.Model):

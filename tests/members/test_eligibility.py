@@ -28,6 +28,10 @@ def test_known_government_domain_is_a_positive_signal(gatineau):
         assert findings[0].reason == (
             "The domain gatineau.ca belongs to City of Gatineau, a known government."
         )
+    with translation.override("fr"):
+        assert findings[0].reason == (
+            "Le domaine gatineau.ca appartient à Ville de Gatineau, une administration connue."
+        )
 
 
 def test_subdomain_of_known_government_is_recognised(gatineau):
