@@ -4,6 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
+from django.urls import translate_url
 from django.utils import translation
 
 from peernet.outbox.services import message_queue
@@ -17,6 +18,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if language in Language.values:
             user.preferred_language = language
         return super().save_user(request, user, form, commit=commit)
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        """The link opens the confirmation page in the registrant's language, like the mail."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        language = emailconfirmation.email_address.user.preferred_language
+        return translate_url(url, language)
 
     def _language_for(self, email: str) -> str:
         user = get_user_model().objects.filter(email__iexact=email).first()

@@ -109,6 +109,7 @@ def test_registration_verification_and_review_queue(client, django_capture_on_co
     assert verification.to == ["s.k@squamish.net"]
     assert verification.subject == "[PeerNet] Confirmez votre adresse courriel"
     link = re.search(r"https?://\S+/confirm-email/\S+/", verification.body).group(0)
+    assert link.startswith("http://testserver/fr/")  # the registrant's language, not the page's
 
     path = link.split("testserver", 1)[1]
     assert client.get(path).status_code == 200
