@@ -161,6 +161,13 @@ CELERY_TASK_ROUTES = {"outbox.*": {"queue": "mail"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down must not hang a request: publishing gives up quickly, and the
 # periodic outbox sweep sends whatever was stored but not handed over.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -178,7 +185,7 @@ if REDIS_URL:
 # the next meeting through this callable (returns an object with ``title`` and ``starts_at``).
 PEERNET_NEXT_MEETING = "meetings.selectors.meeting_next"
 # Sections of the member's page contributed by other apps: callables (request, registration).
-PEERNET_MEMBER_PANELS = []
+PEERNET_MEMBER_PANELS = ["meetings.panels.member_panel"]
 
 # Requests that waited longer than this many days stand out in the review queue.
 PEERNET_REVIEW_WARNING_DAYS = 5
@@ -198,3 +205,23 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "peernet.views.csrf_failure"
+
+# Cohorts: the map library and Canada's outline come from the npm registry (package.json) and
+# are served by the portal, so the cohort map draws with no internet access. A tile server is
+# optional, for production (COHORTS_MAP_TILE_URL such as https://tiles.example/{z}/{x}/{y}.png).
+STATICFILES_DIRS += [
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    ("vendor/topojson-client", BASE_DIR / "node_modules" / "topojson-client" / "dist"),
+    ("vendor/world-atlas", BASE_DIR / "node_modules" / "world-atlas"),
+]
+COHORTS_MAP_TILE_URL = env("COHORTS_MAP_TILE_URL", default="")
+COHORTS_MAP_TILE_ATTRIBUTION = env("COHORTS_MAP_TILE_ATTRIBUTION", default="")
+# A member whose organisation belongs to a community sees that profile on their page.
+PEERNET_MEMBER_PANELS += ["cohorts.panels.member_community_panel"]
+
+# Meetings: reminders 7 days and 1 day before (a unique row per member, meeting and kind keeps
+# them from going twice), and a sweep that sends whatever a lost task did not.
+CELERY_BEAT_SCHEDULE |= {
+    "meetings-reminders": {"task": "meetings.reminders_send", "schedule": 15 * 60.0},
+    "meetings-invitations-sweep": {"task": "meetings.invitations_sweep", "schedule": 30 * 60.0},
+}

@@ -1,0 +1,368 @@
+"""Write-side operations of the cohorts app: expressions of interest and the community import.
+
+Views, admin actions and management commands call these functions and hold no rules of their
+own. Mail goes through the outbox, rendered in each recipient's language.
+"""
+
+import csv
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from members.choices import OrganisationKind, Province
+from members.models import KnownOrganisation
+from peernet.links import absolute_url
+from peernet.outbox.services import message_queue, message_render
+
+from .choices import InterestStatus, Language, RoadmapLanguage, RoadmapStatus
+from .models import Cohort, Community, ExpressionOfInterest, PartnerGovernment
+
+# ---------------------------------------------------------------------------------------------
+# Expressions of interest
+
+
+def interest_submit(
+    *,
+    contact_name: str,
+    email: str,
+    job_title: str,
+    government_name: str,
+    government_kind: str,
+    province: str,
+    motivation: str,
+    language: str,
+    population: int | None = None,
+) -> ExpressionOfInterest:
+    """Record a community's interest, tell staff and confirm to the sender in their language."""
+    if language not in Language.values:
+        language = Language.EN
+    interest = ExpressionOfInterest(
+        contact_name=contact_name.strip(),
+        email=email.strip(),
+        job_title=job_title.strip(),
+        government_name=government_name.strip(),
+        government_kind=government_kind,
+        province=province,
+        population=population,
+        motivation=motivation.strip(),
+        language=language,
+        privacy_consent_at=timezone.now(),
+    )
+    interest.full_clean()
+    with transaction.atomic():
+        interest.save()
+        _interest_mail_staff(interest)
+        _interest_mail_confirmation(interest)
+    return interest
+
+
+def _interest_mail_staff(interest: ExpressionOfInterest) -> None:
+    # Staff work in the site's default language; the request's own language is in the mail.
+    language = settings.LANGUAGE_CODE
+    context = {
+        "interest": interest,
+        "admin_url": absolute_url(
+            "admin:cohorts_expressionofinterest_change", language=language, args=[interest.pk]
+        ),
+    }
+    rendered = message_render(
+        template_prefix="cohorts/email/interest_staff", context=context, language=language
+    )
+    for address in settings.PEERNET_STAFF_EMAILS:
+        message_queue(
+            to_email=address,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            language=language,
+            purpose="cohorts.interest_staff",
+            dedupe_key=f"cohorts.interest_staff:{interest.pk}:{address.lower()}",
+        )
+
+
+def _interest_mail_confirmation(interest: ExpressionOfInterest) -> None:
+    context = {
+        "interest": interest,
+        "cohorts_url": absolute_url("cohorts:list", language=interest.language),
+    }
+    rendered = message_render(
+        template_prefix="cohorts/email/interest_confirmation",
+        context=context,
+        language=interest.language,
+    )
+    message_queue(
+        to_email=interest.email,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        language=interest.language,
+        purpose="cohorts.interest_confirmation",
+        dedupe_key=f"cohorts.interest_confirmation:{interest.pk}",
+    )
+
+
+def interest_status_set(
+    *, interest: ExpressionOfInterest, status: str, actor, note: str = ""
+) -> ExpressionOfInterest:
+    """Move a request to another state and record who did it and when."""
+    if status not in InterestStatus.values:
+        raise ValidationError(_("Unknown status."), code="status")
+    with transaction.atomic():
+        interest = ExpressionOfInterest.objects.select_for_update().get(pk=interest.pk)
+        interest.status = status
+        interest.handled_by = actor
+        interest.handled_at = timezone.now()
+        if note:
+            stamp = timezone.localtime(interest.handled_at).strftime("%Y-%m-%d %H:%M")
+            who = getattr(actor, "email", "") or "—"
+            entry = f"[{stamp} {who}] {note.strip()}"
+            interest.staff_notes = (
+                f"{interest.staff_notes.rstrip()}\n{entry}" if interest.staff_notes else entry
+            )
+        interest.save(update_fields=["status", "handled_by", "handled_at", "staff_notes"])
+    return interest
+
+
+# ---------------------------------------------------------------------------------------------
+# Import of communities and cohorts from CSV (the format of ccri_communities.csv)
+
+REQUIRED_COLUMNS = ("name_en", "name_fr", "cohort", "province")
+# The name's first words tell the kind of government when the file has no "kind" column.
+_KIND_PREFIXES = [
+    ("regional county municipality", OrganisationKind.MRC),
+    ("regional district", OrganisationKind.REGIONAL_DISTRICT),
+    ("regional municipality", OrganisationKind.REGIONAL_MUNICIPALITY),
+    ("region of", OrganisationKind.REGIONAL_MUNICIPALITY),
+    ("district of", OrganisationKind.DISTRICT),
+    ("county of", OrganisationKind.COUNTY),
+    ("city of", OrganisationKind.CITY),
+    ("town of", OrganisationKind.TOWN),
+    ("village of", OrganisationKind.VILLAGE),
+    ("borough of", OrganisationKind.BOROUGH),
+    ("mrc", OrganisationKind.MRC),
+]
+# Joint communities name their partners with an en dash between them.
+_PARTNER_SEPARATOR = re.compile(r"\s+[–—-]\s+")
+_COHORT_LABEL = re.compile(r"^(?P<start>\d{4})\s*/\s*(?P<end>\d{2}|\d{4})$")
+
+
+class CommunityImportError(ValueError):
+    """A row of the file cannot be imported; nothing of the file is saved."""
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    cohorts_created: int = 0
+    messages: list[str] = field(default_factory=list)
+
+
+def kind_from_name(name: str) -> str:
+    """The kind of government of a (possibly joint) name, or "other" if it says nothing."""
+    for part in _PARTNER_SEPARATOR.split(name):
+        lowered = part.strip().casefold()
+        for prefix, kind in _KIND_PREFIXES:
+            if lowered.startswith(prefix):
+                return kind
+    return OrganisationKind.OTHER
+
+
+def cohort_years(label: str) -> tuple[int, int]:
+    match = _COHORT_LABEL.match(label.strip())
+    if not match:
+        raise CommunityImportError(f"cohort label {label!r} is not like 2021/22")
+    start, end = int(match["start"]), match["end"]
+    end_year = int(end) if len(end) == 4 else start - start % 100 + int(end)
+    if end_year < start:
+        end_year += 100
+    return start, end_year
+
+
+def _decimal(value: str, column: str) -> Decimal | None:
+    if not value.strip():
+        return None
+    try:
+        return Decimal(value.strip()).quantize(Decimal("0.00001"))
+    except InvalidOperation:
+        raise CommunityImportError(f"{column} {value!r} is not a number") from None
+
+
+def _roadmap(row: dict) -> tuple[str, str]:
+    status = (row.get("roadmap_status") or RoadmapStatus.NONE).strip() or RoadmapStatus.NONE
+    if status not in RoadmapStatus.values:
+        raise CommunityImportError(f"unknown roadmap_status {status!r}")
+    languages = {code.strip() for code in re.split(r"[|+ ]", row.get("roadmap_language") or "")}
+    languages.discard("")
+    if languages >= {"en", "fr"} or languages == {RoadmapLanguage.BOTH}:
+        language = RoadmapLanguage.BOTH
+    elif languages <= {"en", "fr"} and languages:
+        language = languages.pop()
+    elif not languages:
+        language = ""
+    else:
+        raise CommunityImportError(f"unknown roadmap_language {row.get('roadmap_language')!r}")
+    return status, language
+
+
+def _community_values(row: dict) -> dict:
+    name_en, name_fr = row["name_en"].strip(), (row["name_fr"] or "").strip()
+    if not name_en:
+        raise CommunityImportError("name_en is empty")
+    province = row["province"].strip().upper()
+    if province not in Province.values:
+        raise CommunityImportError(f"unknown province {province!r}")
+    kind = (row.get("kind") or "").strip() or kind_from_name(name_en)
+    if kind not in OrganisationKind.values:
+        raise CommunityImportError(f"unknown kind {kind!r}")
+    population = (row.get("population") or "").replace(",", "").replace(" ", "").strip()
+    if population and not population.isdigit():
+        raise CommunityImportError(f"population {population!r} is not a whole number")
+    status, language = _roadmap(row)
+    return {
+        "name_en": name_en,
+        "name_fr": name_fr or name_en,
+        "kind": kind,
+        "province": province,
+        "population": int(population) if population else None,
+        "website": (row.get("website") or "").strip(),
+        "roadmap_status": status,
+        "roadmap_language": language,
+        "latitude": _decimal(row.get("latitude") or "", "latitude"),
+        "longitude": _decimal(row.get("longitude") or "", "longitude"),
+    }
+
+
+def _partner_names(row: dict) -> list[tuple[str, str]]:
+    if (row.get("joint") or "").strip().lower() not in ("yes", "true", "1", "y", "oui"):
+        return []
+    english = _PARTNER_SEPARATOR.split(row["name_en"].strip())
+    french = _PARTNER_SEPARATOR.split((row["name_fr"] or "").strip())
+    if len(french) != len(english):
+        french = english
+    return list(zip(english, french, strict=True))
+
+
+def _cohort_get_or_create(label: str, result: ImportResult, cache: dict) -> Cohort:
+    label = label.strip()
+    if label not in cache:
+        start, end = cohort_years(label)
+        cohort, created = Cohort.objects.get_or_create(
+            label=label, defaults={"start_year": start, "end_year": end}
+        )
+        result.cohorts_created += created
+        cache[label] = cohort
+    return cache[label]
+
+
+def _partners_sync(community: Community, names: list[tuple[str, str]]) -> bool:
+    changed = False
+    existing = {partner.position: partner for partner in community.partners.all()}
+    for position, (name_en, name_fr) in enumerate(names):
+        partner = existing.get(position)
+        kind = kind_from_name(name_en)
+        kind = "" if kind == OrganisationKind.OTHER else kind
+        if partner is None:
+            PartnerGovernment.objects.create(
+                community=community, position=position, name_en=name_en, name_fr=name_fr, kind=kind
+            )
+            changed = True
+        elif (partner.name_en, partner.name_fr, partner.kind) != (name_en, name_fr, kind):
+            partner.name_en, partner.name_fr, partner.kind = name_en, name_fr, kind
+            partner.save()
+            changed = True
+    return changed
+
+
+def _organisations_link(community: Community, names: list[str]) -> bool:
+    """Link the reference list's governments of the same name (members' organisations)."""
+    matches = set(KnownOrganisation.objects.filter(name_en__in=names).values_list("pk", flat=True))
+    missing = matches - set(community.organisations.values_list("pk", flat=True))
+    if missing:
+        community.organisations.add(*missing)
+    return bool(missing)
+
+
+def communities_import(*, path: Path) -> ImportResult:
+    """Create or update cohorts and communities from a CSV file; running it twice changes
+    nothing. Facts in the file win over the database; descriptions, logos and documents that
+    staff added are left alone. A bad row stops the import and nothing is saved."""
+    result = ImportResult()
+    cohorts: dict[str, Cohort] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [column for column in REQUIRED_COLUMNS if column not in (reader.fieldnames or [])]
+        if missing:
+            raise CommunityImportError(f"{path}: missing columns {', '.join(missing)}")
+        rows = list(enumerate(reader, start=2))
+    with transaction.atomic():
+        for line, row in rows:
+            try:
+                _community_row_import(row, result, cohorts)
+            except (CommunityImportError, ValidationError) as error:
+                raise CommunityImportError(f"{path}:{line}: {error}") from error
+    return result
+
+
+def _community_row_import(row: dict, result: ImportResult, cohorts: dict) -> None:
+    values = _community_values(row)
+    slug = (row.get("slug") or "").strip() or slugify(values["name_en"])[:120]
+    community = Community.objects.filter(slug=slug).first()
+    created = community is None
+    if created:
+        community = Community(slug=slug, **values)
+    changed = [key for key, value in values.items() if getattr(community, key) != value]
+    if created or changed:
+        for key in changed:
+            setattr(community, key, values[key])
+        community.full_clean(validate_unique=created)
+        community.save()
+    labels = [label for label in re.split(r"[|;]", row["cohort"] or "") if label.strip()]
+    wanted = {_cohort_get_or_create(label, result, cohorts).pk for label in labels}
+    new_cohorts = wanted - set(community.cohorts.values_list("pk", flat=True))
+    if new_cohorts:
+        community.cohorts.add(*new_cohorts)
+    partners = _partner_names(row)
+    partners_changed = _partners_sync(community, partners)
+    names = [values["name_en"], *(name for name, _french in partners)]
+    linked = _organisations_link(community, names)
+    if created:
+        result.created += 1
+    elif changed or new_cohorts or partners_changed or linked:
+        result.updated += 1
+    else:
+        result.unchanged += 1
+
+
+def community_descriptions_fill(*, path: Path) -> int:
+    """Fill empty descriptions from a CSV of slug, description_en, description_fr.
+
+    Descriptions that staff have written are never overwritten; returns how many were filled.
+    """
+    filled = 0
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with transaction.atomic():
+        for row in rows:
+            community = Community.objects.filter(slug=row["slug"].strip()).first()
+            if community is None:
+                continue
+            changed = False
+            for code in ("en", "fr"):
+                fieldname = f"description_{code}"
+                if not getattr(community, fieldname) and row.get(fieldname, "").strip():
+                    setattr(community, fieldname, row[fieldname].strip())
+                    changed = True
+            if changed:
+                community.save()
+                filled += 1
+    return filled
