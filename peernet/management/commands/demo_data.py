@@ -10,9 +10,6 @@ DEMO_COMMANDS = [
     ("demo_members", [], {}),
     ("import_communities", ["cohorts/data/ccri_communities.csv"], {}),
     ("demo_cohorts", [], {}),
-    ("demo_meetings", [], {}),
-    ("import_communities", ["cohorts/data/ccri_communities.csv"], {}),
-    ("demo_cohorts", [], {}),
 ]
 
 
