@@ -1,8 +1,18 @@
-"""Read-only queries about meetings."""
+"""Read-only queries about meetings, invitations, feeds and themes."""
 
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import Meeting, MeetingStatus
+from members.choices import RegistrationStatus
+
+from .choices import MeetingStatus, Response
+from .models import CalendarFeed, Invitation, Meeting, Theme, ThemeVote
+
+# A subscribed calendar drops events that leave its feed, so recent meetings stay in it.
+FEED_HISTORY = timedelta(days=365)
 
 
 def meeting_next():
@@ -14,9 +24,107 @@ def meeting_next():
     )
 
 
-def meetings_upcoming():
+def meetings_upcoming() -> QuerySet[Meeting]:
+    """Meetings not over yet, scheduled or cancelled, soonest first."""
     return Meeting.objects.filter(ends_at__gte=timezone.now()).order_by("starts_at")
 
 
-def meetings_past():
+def meetings_past() -> QuerySet[Meeting]:
     return Meeting.objects.filter(ends_at__lt=timezone.now()).order_by("-starts_at")
+
+
+def meetings_open() -> QuerySet[Meeting]:
+    """Scheduled meetings that have not started: the ones invitations are sent for."""
+    return Meeting.objects.filter(
+        status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
+    ).order_by("starts_at")
+
+
+def meetings_for_feed() -> QuerySet[Meeting]:
+    return Meeting.objects.filter(ends_at__gte=timezone.now() - FEED_HISTORY).order_by("starts_at")
+
+
+def members_active():
+    """Users who are approved members today."""
+    return get_user_model().objects.filter(
+        is_active=True, registration__status=RegistrationStatus.APPROVED
+    )
+
+
+def user_is_member(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return members_active().filter(pk=user.pk).exists()
+
+
+def invitation_for(*, meeting: Meeting, user) -> Invitation | None:
+    return Invitation.objects.filter(meeting=meeting, user=user).first()
+
+
+def invitations_of_member(*, user, meetings) -> dict[int, Invitation]:
+    """The member's invitations to the given meetings, by meeting id."""
+    return {
+        invitation.meeting_id: invitation
+        for invitation in Invitation.objects.filter(user=user, meeting__in=meetings)
+    }
+
+
+def meetings_with_counts(queryset: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
+    """Meetings annotated with the answers staff follow."""
+    queryset = Meeting.objects.all() if queryset is None else queryset
+    return queryset.annotate(
+        invited_count=Count("invitations", distinct=True),
+        accepted_count=Count(
+            "invitations", filter=Q(invitations__response=Response.ACCEPTED), distinct=True
+        ),
+        declined_count=Count(
+            "invitations", filter=Q(invitations__response=Response.DECLINED), distinct=True
+        ),
+        no_answer_count=Count(
+            "invitations", filter=Q(invitations__response=Response.NEEDS_ACTION), distinct=True
+        ),
+        interpretation_count=Count(
+            "invitations",
+            filter=Q(invitations__wants_interpretation=True)
+            & ~Q(invitations__response=Response.DECLINED),
+            distinct=True,
+        ),
+    )
+
+
+def meeting_attendees(*, meeting: Meeting) -> QuerySet[Invitation]:
+    """Everyone invited to a meeting, with what the CSV export shows."""
+    return (
+        Invitation.objects.filter(meeting=meeting)
+        .select_related("user", "user__registration")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+
+
+def feed_of(*, user) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def feed_owner(*, token: str):
+    """The member whose feed has this token, or None (revoked, unknown, or no longer a member)."""
+    feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
+    if feed is None or not user_is_member(feed.user):
+        return None
+    return feed.user
+
+
+def themes_ranked(*, user=None) -> QuerySet[Theme]:
+    """Visible themes, most votes first; ``has_voted`` tells whether ``user`` voted for each."""
+    queryset = Theme.objects.filter(is_hidden=False).annotate(
+        vote_count=Count("votes", distinct=True)
+    )
+    if user is not None:
+        queryset = queryset.annotate(
+            has_voted=Exists(ThemeVote.objects.filter(theme=OuterRef("pk"), user=user))
+        )
+    return queryset.order_by("-vote_count", "created_at", "pk")
+
+
+def themes_open(*, user=None) -> QuerySet[Theme]:
+    """Ranked themes not yet chosen for a meeting."""
+    return themes_ranked(user=user).filter(meetings__isnull=True)

@@ -1,0 +1,401 @@
+"""Meetings, answers and themes in the Django admin.
+
+Staff schedule, change and cancel meetings here; every one of those goes through
+:mod:`meetings.services`, which raises the SEQUENCE and mails the members.
+"""
+
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+
+from . import selectors, services
+from .choices import MeetingStatus
+from .models import Invitation, Meeting, Theme
+from .timezones import EASTERN
+
+LANGUAGE_CODES = services.LANGUAGE_CODES
+
+
+def _csv_cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def attendees_csv_response(meeting: Meeting) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-attendees.csv"'
+    response.write("\ufeff")  # lets spreadsheet programs read the accents as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Last name"),
+            _("First name"),
+            _("E-mail"),
+            _("Organisation"),
+            _("Province or territory"),
+            _("Language"),
+            _("Answer"),
+            _("French interpretation"),
+            _("Answered"),
+        ]
+    )
+    for invitation in selectors.meeting_attendees(meeting=meeting):
+        user = invitation.user
+        registration = getattr(user, "registration", None)
+        writer.writerow(
+            _csv_cell(value)
+            for value in [
+                user.last_name,
+                user.first_name,
+                user.email,
+                registration.organisation_name if registration else "",
+                registration.get_province_display() if registration else "",
+                user.get_preferred_language_display(),
+                invitation.get_response_display(),
+                _("Yes") if invitation.wants_interpretation else _("No"),
+                (
+                    timezone.localtime(invitation.responded_at).strftime("%Y-%m-%d %H:%M")
+                    if invitation.responded_at
+                    else ""
+                ),
+            ]
+        )
+    return response
+
+
+class MeetingAdminForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        # The admin gives the form its fields from the fieldsets, in both languages.
+        fields = [
+            "title",
+            "theme",
+            "suggested_theme",
+            "description",
+            "starts_at",
+            "ends_at",
+            "platform",
+            "platform_name",
+            "join_url",
+            "passcode",
+            "has_interpretation",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code in LANGUAGE_CODES:
+            field = self.fields.get(f"title_{code}")
+            if field is not None:
+                field.required = True
+        if "suggested_theme" in self.fields:
+            field = self.fields["suggested_theme"]
+            field.queryset = selectors.themes_ranked()
+            field.label_from_instance = lambda theme: (
+                ngettext(
+                    "%(title)s (%(count)d vote)", "%(title)s (%(count)d votes)", theme.vote_count
+                )
+                % {"title": theme.title, "count": theme.vote_count}
+            )
+        for name in ("starts_at", "ends_at"):
+            if name in self.fields:
+                self.fields[name].help_text = _("Eastern time.")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(TranslationAdmin):
+    form = MeetingAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = [
+        "title",
+        "starts_eastern",
+        "status",
+        "invited_count",
+        "accepted_count",
+        "declined_count",
+        "no_answer_count",
+        "interpretation_count",
+        "attendees_link",
+    ]
+    list_filter = ["status"]
+    search_fields = ["title_en", "title_fr", "theme_en", "theme_fr"]
+    date_hierarchy = "starts_at"
+    actions = ["cancel_selected"]
+    readonly_fields = ["status", "sequence", "calendar_uid", "answers_summary"]
+    fieldsets = (
+        (None, {"fields": ("title", "theme", "suggested_theme", "description")}),
+        (_("When"), {"fields": ("starts_at", "ends_at")}),
+        (
+            _("How to join (members only)"),
+            {
+                "fields": ("platform", "platform_name", "join_url", "passcode"),
+                "description": _(
+                    "Changing the time, the title, the platform, the link, the passcode or "
+                    "the interpretation sends the update to every member who has not declined."
+                ),
+            },
+        ),
+        (_("Language"), {"fields": ("has_interpretation",)}),
+        (
+            _("Status and answers"),
+            {"fields": ("status", "answers_summary", "sequence", "calendar_uid")},
+        ),
+    )
+
+    def get_queryset(self, request):
+        return selectors.meetings_with_counts(super().get_queryset(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_cancelled:
+            # A cancelled meeting is kept as it was; nothing more is sent for it.
+            return [field.name for field in Meeting._meta.fields] + ["answers_summary"]
+        return super().get_readonly_fields(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        # Once members were invited a meeting is cancelled, never deleted: the CANCEL is
+        # what removes it from their calendars.
+        if obj is not None and obj.invitations.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("starts (Eastern time)"), ordering="starts_at")
+    def starts_eastern(self, obj):
+        return obj.starts_at.astimezone(EASTERN).strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description=_("invited"), ordering="invited_count")
+    def invited_count(self, obj):
+        return obj.invited_count
+
+    @admin.display(description=_("attending"), ordering="accepted_count")
+    def accepted_count(self, obj):
+        return obj.accepted_count
+
+    @admin.display(description=_("not attending"), ordering="declined_count")
+    def declined_count(self, obj):
+        return obj.declined_count
+
+    @admin.display(description=_("no answer"), ordering="no_answer_count")
+    def no_answer_count(self, obj):
+        return obj.no_answer_count
+
+    @admin.display(description=_("interpretation requested"), ordering="interpretation_count")
+    def interpretation_count(self, obj):
+        return obj.interpretation_count
+
+    @admin.display(description=_("attendees"))
+    def attendees_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:meetings_meeting_attendees", args=[obj.pk]),
+            _("CSV"),
+        )
+
+    @admin.display(description=_("answers"))
+    def answers_summary(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        counted = selectors.meetings_with_counts(Meeting.objects.filter(pk=obj.pk)).get()
+        return format_html(
+            '{}: {} · {}: {} · {}: {} · {}: {} · {}: {} · <a href="{}">{}</a>',
+            _("invited"),
+            counted.invited_count,
+            _("attending"),
+            counted.accepted_count,
+            _("not attending"),
+            counted.declined_count,
+            _("no answer"),
+            counted.no_answer_count,
+            _("interpretation requested"),
+            counted.interpretation_count,
+            reverse("admin:meetings_meeting_attendees", args=[obj.pk]),
+            _("Export the attendee list (CSV)"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        editable = services.EDITABLE_FIELDS
+        if change:
+            fields = {
+                name: form.cleaned_data[name] for name in form.changed_data if name in editable
+            }
+            saved = services.meeting_update(meeting=obj, actor=request.user, **fields)
+        else:
+            fields = {name: value for name, value in form.cleaned_data.items() if name in editable}
+            saved = services.meeting_create(actor=request.user, **fields)
+        obj.pk = saved.pk
+        obj.sequence = saved.sequence
+        obj.calendar_uid = saved.calendar_uid
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/attendees.csv",
+                self.admin_site.admin_view(self.attendees_view),
+                name="meetings_meeting_attendees",
+            ),
+        ] + super().get_urls()
+
+    def attendees_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return attendees_csv_response(get_object_or_404(Meeting, pk=pk))
+
+    @admin.action(description=_("Cancel the selected meetings and tell the members"))
+    def cancel_selected(self, request, queryset):
+        meetings = list(queryset.filter(status=MeetingStatus.SCHEDULED))
+        if request.POST.get("confirm") == "yes":
+            cancelled = 0
+            for meeting in meetings:
+                try:
+                    services.meeting_cancel(meeting=meeting, actor=request.user)
+                    cancelled += 1
+                except ValidationError as error:
+                    self.message_user(
+                        request, f"{meeting}: {' '.join(error.messages)}", messages.WARNING
+                    )
+            if cancelled:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d meeting was cancelled; the members are being told.",
+                        "%(count)d meetings were cancelled; the members are being told.",
+                        cancelled,
+                    )
+                    % {"count": cancelled},
+                    messages.SUCCESS,
+                )
+            return None
+        if not meetings:
+            self.message_user(
+                request, _("Only scheduled meetings can be cancelled."), messages.WARNING
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Cancel meetings"),
+            "opts": self.model._meta,
+            "meetings": meetings,
+            "queryset": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/meetings/meeting/cancel.html", context)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Who was invited and what they answered; answers are the members' own, so read-only."""
+
+    list_display = ["meeting", "user", "response", "wants_interpretation", "responded_at"]
+    list_filter = ["response", "wants_interpretation", "meeting"]
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    list_select_related = ["meeting", "user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AttachThemeForm(forms.Form):
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting"),
+        queryset=Meeting.objects.none(),
+        help_text=_("The theme fills the meeting's theme in its language when that is empty."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = selectors.meetings_open()
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "language",
+        "vote_count",
+        "suggested_by",
+        "created_at",
+        "chosen_for",
+        "is_hidden",
+    ]
+    list_editable = ["is_hidden"]
+    list_filter = ["is_hidden", "language"]
+    search_fields = ["title", "details"]
+    readonly_fields = ["suggested_by", "created_at"]
+    actions = ["attach_to_meeting"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(vote_count=Count("votes", distinct=True))
+            .select_related("suggested_by")
+            .prefetch_related("meetings")
+        )
+
+    def get_ordering(self, request):
+        return ["-vote_count", "created_at"]
+
+    @admin.display(description=_("votes"), ordering="vote_count")
+    def vote_count(self, obj):
+        return obj.vote_count
+
+    @admin.display(description=_("chosen for"))
+    def chosen_for(self, obj):
+        return ", ".join(str(meeting) for meeting in obj.meetings.all()) or "—"
+
+    @admin.action(description=_("Choose the selected theme for a meeting"))
+    def attach_to_meeting(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one theme."), messages.WARNING)
+            return None
+        theme = queryset.get()
+        form = AttachThemeForm(request.POST if "meeting" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            meeting = form.cleaned_data["meeting"]
+            try:
+                services.theme_attach(theme=theme, meeting=meeting, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("“%(theme)s” is the theme of “%(meeting)s”.")
+                    % {"theme": theme.title, "meeting": meeting},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(reverse("admin:meetings_theme_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Choose a theme for a meeting"),
+            "opts": self.model._meta,
+            "theme": theme,
+            "form": form,
+            "queryset": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/meetings/theme/attach.html", context)

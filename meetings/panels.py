@@ -1,0 +1,56 @@
+"""The meetings section of a member's page (``settings.PEERNET_MEMBER_PANELS``)."""
+
+from django.utils.translation import get_language
+
+from members.choices import RegistrationStatus
+from peernet.links import absolute_url
+
+from . import selectors
+from .choices import Response
+from .timezones import EASTERN
+
+UPCOMING_SHOWN = 6
+THEMES_SHOWN = 5
+
+
+def member_panel(request, registration) -> dict | None:
+    """Answers, interpretation wishes, the calendar feed and themes; members only."""
+    if registration.status != RegistrationStatus.APPROVED or not selectors.user_is_member(
+        request.user
+    ):
+        return None
+    user = request.user
+    meetings = list(selectors.meetings_upcoming()[:UPCOMING_SHOWN])
+    invitations = selectors.invitations_of_member(user=user, meetings=meetings)
+    rows = []
+    for meeting in meetings:
+        invitation = invitations.get(meeting.pk)
+        rows.append(
+            {
+                "meeting": meeting,
+                "starts_eastern": meeting.starts_at.astimezone(EASTERN),
+                "ends_eastern": meeting.ends_at.astimezone(EASTERN),
+                "response": invitation.response if invitation else Response.NEEDS_ACTION,
+                "wants_interpretation": (
+                    invitation.wants_interpretation
+                    if invitation
+                    else registration.wants_interpretation
+                ),
+            }
+        )
+    feed = selectors.feed_of(user=user)
+    feed_url = (
+        absolute_url("meetings:feed", language=get_language(), kwargs={"token": feed.token})
+        if feed
+        else ""
+    )
+    return {
+        "template": "meetings/_member_panel.html",
+        "rows": rows,
+        "feed_url": feed_url,
+        "webcal_url": feed_url.replace("https://", "webcal://", 1).replace(
+            "http://", "webcal://", 1
+        ),
+        "themes": list(selectors.themes_open(user=user)[:THEMES_SHOWN]),
+        "next_url": request.get_full_path(),
+    }

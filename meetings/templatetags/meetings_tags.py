@@ -1,0 +1,17 @@
+"""Template filters for meeting dates and times, in the active language."""
+
+from django import template
+
+from .. import formats
+
+register = template.Library()
+
+
+@register.filter
+def long_date(value) -> str:
+    return formats.long_date(value) if value else ""
+
+
+@register.filter
+def clock(value) -> str:
+    return formats.clock(value) if value else ""
