@@ -185,7 +185,7 @@ if REDIS_URL:
 # the next meeting through this callable (returns an object with ``title`` and ``starts_at``).
 PEERNET_NEXT_MEETING = "meetings.selectors.meeting_next"
 # Sections of the member's page contributed by other apps: callables (request, registration).
-PEERNET_MEMBER_PANELS = []
+PEERNET_MEMBER_PANELS = ["meetings.panels.member_panel"]
 
 # Requests that waited longer than this many days stand out in the review queue.
 PEERNET_REVIEW_WARNING_DAYS = 5
@@ -218,3 +218,10 @@ COHORTS_MAP_TILE_URL = env("COHORTS_MAP_TILE_URL", default="")
 COHORTS_MAP_TILE_ATTRIBUTION = env("COHORTS_MAP_TILE_ATTRIBUTION", default="")
 # A member whose organisation belongs to a community sees that profile on their page.
 PEERNET_MEMBER_PANELS += ["cohorts.panels.member_community_panel"]
+
+# Meetings: reminders 7 days and 1 day before (a unique row per member, meeting and kind keeps
+# them from going twice), and a sweep that sends whatever a lost task did not.
+CELERY_BEAT_SCHEDULE |= {
+    "meetings-reminders": {"task": "meetings.reminders_send", "schedule": 15 * 60.0},
+    "meetings-invitations-sweep": {"task": "meetings.invitations_sweep", "schedule": 30 * 60.0},
+}

@@ -8,6 +8,7 @@ DEMO_COMMANDS = [
     ("demo_admin", [], {}),
     ("load_known_organisations", [], {}),
     ("demo_members", [], {}),
+    ("demo_meetings", [], {}),
     ("import_communities", ["cohorts/data/ccri_communities.csv"], {}),
     ("demo_cohorts", [], {}),
 ]
