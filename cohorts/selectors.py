@@ -125,6 +125,9 @@ def cohort_groups(
     """
     matching = community_filter(_community_cards(), province=province, roadmap=roadmap, query=query)
     shown = [item for item in cohorts if cohort is None or item.pk == cohort.pk]
+    for item in shown:
+        # prefetch_related_objects skips instances that already hold the attribute.
+        item.__dict__.pop("matching_communities", None)
     prefetch_related_objects(
         shown, Prefetch("communities", queryset=matching, to_attr="matching_communities")
     )

@@ -1,0 +1,268 @@
+"""Expressions of interest and the community import (cohorts.services)."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from cohorts import services
+from cohorts.choices import InterestStatus, RoadmapLanguage, RoadmapStatus
+from cohorts.models import Cohort, Community, ExpressionOfInterest, PartnerGovernment
+from members.choices import OrganisationKind
+from peernet.outbox.models import OutboxMessage
+from tests.factories import KnownOrganisationFactory, StaffFactory
+
+from .factories import CommunityFactory, ExpressionOfInterestFactory
+
+pytestmark = [pytest.mark.unit, pytest.mark.django_db]
+
+CSV = Path(__file__).resolve().parents[2] / "cohorts" / "data" / "ccri_communities.csv"
+HEADER = (
+    "name_en,name_fr,cohort,province,population,website,roadmap_language,roadmap_status,"
+    "joint,latitude,longitude\n"
+)
+
+
+def interest_data(**overrides):
+    data = {
+        "contact_name": "Marie-Ève Gagnon",
+        "email": "eve@rimouski.ca",
+        "job_title": "Conseillère en environnement",
+        "government_name": "Ville de Rimouski",
+        "government_kind": OrganisationKind.CITY,
+        "province": "QC",
+        "population": 48000,
+        "motivation": "Nous voulons réduire les déchets de construction.\nEt composter.",
+        "language": "fr",
+    }
+    return data | overrides
+
+
+def test_interest_submit_stores_and_queues_both_messages(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.PEERNET_STAFF_EMAILS = ["staff@peernet.example", "coach@peernet.example"]
+    with django_capture_on_commit_callbacks(execute=True):
+        interest = services.interest_submit(**interest_data())
+
+    interest.refresh_from_db()
+    assert (interest.status, interest.language, interest.population) == ("new", "fr", 48000)
+    assert interest.privacy_consent_at is not None
+    messages = {
+        (m.to_email, m.purpose, m.language): m.subject for m in OutboxMessage.objects.order_by("pk")
+    }
+    assert messages == {
+        ("staff@peernet.example", "cohorts.interest_staff", "en"): (
+            "Expression of interest: Ville de Rimouski"
+        ),
+        ("coach@peernet.example", "cohorts.interest_staff", "en"): (
+            "Expression of interest: Ville de Rimouski"
+        ),
+        ("eve@rimouski.ca", "cohorts.interest_confirmation", "fr"): (
+            "Nous avons reçu votre manifestation d’intérêt"
+        ),
+    }
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "coach@peernet.example",
+        "eve@rimouski.ca",
+        "staff@peernet.example",
+    ]
+
+
+def test_staff_message_links_to_the_admin_and_quotes_the_request(settings):
+    settings.PEERNET_STAFF_EMAILS = ["staff@peernet.example"]
+    interest = services.interest_submit(**interest_data())
+    staff = OutboxMessage.objects.get(purpose="cohorts.interest_staff")
+    assert f"/en/admin/cohorts/expressionofinterest/{interest.pk}/change/" in staff.body_text
+    assert "Nous voulons réduire les déchets de construction." in staff.body_text
+    assert "Marie-Ève Gagnon, Conseillère en environnement <eve@rimouski.ca>" in staff.body_text
+
+
+def test_confirmation_is_in_the_senders_language():
+    services.interest_submit(**interest_data(language="en", email="a@canmore.ca"))
+    confirmation = OutboxMessage.objects.get(purpose="cohorts.interest_confirmation")
+    assert confirmation.subject == "We received your expression of interest"
+    assert confirmation.body_text.startswith("Hello Marie-Ève Gagnon,")
+    assert "/en/cohorts/" in confirmation.body_text
+
+    services.interest_submit(**interest_data(language="fr", email="b@chapais.ca"))
+    french = OutboxMessage.objects.get(to_email="b@chapais.ca")
+    assert french.body_text.startswith("Bonjour Marie-Ève Gagnon,")
+    assert "/fr/cohortes/" in french.body_text
+    assert '<html lang="fr">' in french.body_html
+
+
+def test_markup_in_a_request_is_escaped_in_the_html_mail():
+    services.interest_submit(
+        **interest_data(government_name="Ville <b>X</b>", motivation="<script>x</script>")
+    )
+    staff = OutboxMessage.objects.get(purpose="cohorts.interest_staff")
+    assert "<script>" not in staff.body_html
+    assert "&lt;script&gt;x&lt;/script&gt;" in staff.body_html
+    assert "Ville &lt;b&gt;X&lt;/b&gt;" in staff.body_html
+
+
+def test_interest_submit_refuses_invalid_data_and_saves_nothing():
+    with pytest.raises(ValidationError):
+        services.interest_submit(**interest_data(email="not-an-address"))
+    assert ExpressionOfInterest.objects.count() == 0
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_interest_status_set_records_who_and_when():
+    staff = StaffFactory()
+    interest = ExpressionOfInterestFactory()
+    services.interest_status_set(
+        interest=interest, status=InterestStatus.CONTACTED, actor=staff, note="Called them."
+    )
+    interest.refresh_from_db()
+    assert (interest.status, interest.handled_by) == ("contacted", staff)
+    assert interest.handled_at is not None
+    assert interest.staff_notes.endswith(f"{staff.email}] Called them.")
+
+
+def test_interest_status_set_refuses_an_unknown_status():
+    with pytest.raises(ValidationError):
+        services.interest_status_set(
+            interest=ExpressionOfInterestFactory(), status="lost", actor=None
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("City of Calgary", "city"),
+        ("Regional County Municipality of La Haute-Yamaska – Town of Granby", "mrc"),
+        ("Vancouver Economic Commission – City of Vancouver", "city"),
+        ("Region of Peel", "regional_municipality"),
+        ("Borough of Outremont", "borough"),
+        ("County of Wellington – City of Guelph", "county"),
+        ("Something Else", "other"),
+    ],
+)
+def test_kind_from_name(name, kind):
+    assert services.kind_from_name(name) == kind
+
+
+@pytest.mark.parametrize(
+    ("label", "years"),
+    [("2021/22", (2021, 2022)), ("2099/00", (2099, 2100)), ("2023/2024", (2023, 2024))],
+)
+def test_cohort_years(label, years):
+    assert services.cohort_years(label) == years
+
+
+def test_import_of_the_bundled_file():
+    result = services.communities_import(path=CSV)
+    assert (result.created, result.updated, result.cohorts_created) == (25, 0, 2)
+    assert Community.objects.count() == 25
+    assert {c.label: c.communities.count() for c in Cohort.objects.all()} == {
+        "2021/22": 15,
+        "2022/23": 10,
+    }
+    chapais = Community.objects.get(slug="town-of-chapais")
+    assert (chapais.name_fr, chapais.kind, chapais.province, chapais.population) == (
+        "Ville de Chapais",
+        OrganisationKind.TOWN,
+        "QC",
+        1609,
+    )
+    assert (chapais.roadmap_status, chapais.roadmap_language) == (
+        RoadmapStatus.PUBLISHED,
+        RoadmapLanguage.FR,
+    )
+    assert (chapais.latitude, chapais.longitude) == (Decimal("49.78100"), Decimal("-74.85400"))
+    nanaimo = Community.objects.get(slug="regional-district-of-nanaimo-city-of-nanaimo")
+    assert list(nanaimo.partners.values_list("name_en", "name_fr", "kind")) == [
+        ("Regional District of Nanaimo", "District régional de Nanaimo", "regional_district"),
+        ("City of Nanaimo", "Ville de Nanaimo", "city"),
+    ]
+    assert Community.objects.get(slug="city-of-st-johns").roadmap_status == "coming_soon"
+    assert Community.objects.get(slug="city-of-kelowna").roadmap_status == "none"
+
+
+def test_import_twice_changes_nothing():
+    services.communities_import(path=CSV)
+    before = list(Community.objects.order_by("pk").values())
+    partners = list(PartnerGovernment.objects.order_by("pk").values())
+    result = services.communities_import(path=CSV)
+    assert (result.created, result.updated, result.unchanged, result.cohorts_created) == (
+        0,
+        0,
+        25,
+        0,
+    )
+    assert list(Community.objects.order_by("pk").values()) == before
+    assert list(PartnerGovernment.objects.order_by("pk").values()) == partners
+
+
+def test_import_updates_facts_but_keeps_what_staff_wrote(tmp_path):
+    community = CommunityFactory(
+        slug="town-of-canmore", name_en="Canmore", description_en="<p>Staff text.</p>"
+    )
+    path = tmp_path / "one.csv"
+    path.write_text(
+        HEADER + "Town of Canmore,Ville de Canmore,2021/22,AB,15990,https://canmore.ca/,en,"
+        "published,,51.0892,-115.359\n",
+        encoding="utf-8",
+    )
+    result = services.communities_import(path=path)
+    community.refresh_from_db()
+    assert (result.created, result.updated) == (0, 1)
+    assert (community.name_en, community.population, community.province) == (
+        "Town of Canmore",
+        15990,
+        "AB",
+    )
+    assert community.description_en == "<p>Staff text.</p>"
+
+
+def test_import_links_members_organisations_by_name():
+    organisation = KnownOrganisationFactory(name_en="City of Guelph", name_fr="Ville de Guelph")
+    services.communities_import(path=CSV)
+    guelph = Community.objects.get(slug="county-of-wellington-city-of-guelph")
+    assert list(guelph.organisations.all()) == [organisation]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("Town of X,Ville de X,2021/22,ZZ,,,,none,,,\n", "unknown province 'ZZ'"),
+        ("Town of X,Ville de X,21-22,QC,,,,none,,,\n", "cohort label '21-22' is not like 2021/22"),
+        ("Town of X,Ville de X,2021/22,QC,many,,,none,,,\n", "population 'many'"),
+        ("Town of X,Ville de X,2021/22,QC,,,de,published,,,\n", "unknown roadmap_language 'de'"),
+        ("Town of X,Ville de X,2021/22,QC,,,,lost,,,\n", "unknown roadmap_status 'lost'"),
+        ("Town of X,Ville de X,2021/22,QC,,,,published,,,\n", "published roadmap"),
+    ],
+)
+def test_a_bad_row_stops_the_import_and_saves_nothing(tmp_path, row, message):
+    path = tmp_path / "bad.csv"
+    good = "Town of Good,Ville de Good,2021/22,QC,,,,none,,45.1,-73.2\n"
+    path.write_text(HEADER + good + row, encoding="utf-8")
+    with pytest.raises(services.CommunityImportError) as caught:
+        services.communities_import(path=path)
+    assert f"{path}:3:" in str(caught.value)
+    assert message in str(caught.value)
+    assert Community.objects.count() == 0
+    assert Cohort.objects.count() == 0
+
+
+def test_import_refuses_a_file_without_the_required_columns(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("name,province\nX,QC\n", encoding="utf-8")
+    with pytest.raises(services.CommunityImportError) as caught:
+        services.communities_import(path=path)
+    assert str(caught.value) == f"{path}: missing columns name_en, name_fr, cohort"
+
+
+def test_descriptions_fill_only_empty_ones(tmp_path):
+    services.communities_import(path=CSV)
+    Community.objects.filter(slug="city-of-calgary").update(description_en="<p>Ours.</p>")
+    path = Path(__file__).resolve().parents[2] / "cohorts" / "data" / "community_descriptions.csv"
+    assert services.community_descriptions_fill(path=path) == 25
+    calgary = Community.objects.get(slug="city-of-calgary")
+    assert calgary.description_en == "<p>Ours.</p>"
+    assert calgary.description_fr.startswith("<p>Plus grande ville de l'Alberta")
+    assert services.community_descriptions_fill(path=path) == 0
