@@ -5,6 +5,7 @@ Changes of an expression of interest's state go through :mod:`cohorts.services`.
 """
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +100,9 @@ class TranslationStatusMixin:
 
 class BadRequestOnInvalidMixin:
     """A change form sent back with errors answers 400, as the public forms do."""
+
+    # Staff paste addresses without a scheme; they are web sites, so https is the right guess.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         response = super().changeform_view(request, object_id, form_url, extra_context)
