@@ -7,6 +7,7 @@ own. Mail goes through the outbox, rendered in each recipient's language.
 import csv
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from .models import Cohort, Community, ExpressionOfInterest, PartnerGovernment
 # ---------------------------------------------------------------------------------------------
 # Expressions of interest
 
+RESUBMISSION_WINDOW = timedelta(hours=1)
+
 
 def interest_submit(
     *,
@@ -41,9 +44,21 @@ def interest_submit(
     language: str,
     population: int | None = None,
 ) -> ExpressionOfInterest:
-    """Record a community's interest, tell staff and confirm to the sender in their language."""
+    """Record a community's interest, tell staff and confirm to the sender in their language.
+
+    The same request sent again within an hour (a double click, a reload that re-posts) is
+    the first one: it is returned and nothing more is sent.
+    """
     if language not in Language.values:
         language = Language.EN
+    repeated = ExpressionOfInterest.objects.filter(
+        email__iexact=email.strip(),
+        government_name=government_name.strip(),
+        motivation=motivation.strip(),
+        submitted_at__gte=timezone.now() - RESUBMISSION_WINDOW,
+    ).first()
+    if repeated is not None:
+        return repeated
     interest = ExpressionOfInterest(
         contact_name=contact_name.strip(),
         email=email.strip(),

@@ -104,6 +104,18 @@ def test_markup_in_a_request_is_escaped_in_the_html_mail():
     assert "Ville &lt;b&gt;X&lt;/b&gt;" in staff.body_html
 
 
+def test_the_same_request_sent_twice_is_recorded_and_mailed_once(settings):
+    settings.PEERNET_STAFF_EMAILS = ["staff@peernet.example"]
+    first = services.interest_submit(**interest_data())
+    again = services.interest_submit(**interest_data(email="EVE@rimouski.ca"))
+    assert again == first
+    assert ExpressionOfInterest.objects.count() == 1
+    assert OutboxMessage.objects.count() == 2
+    other = services.interest_submit(**interest_data(motivation="Autre chose."))
+    assert other != first
+    assert OutboxMessage.objects.count() == 4
+
+
 def test_interest_submit_refuses_invalid_data_and_saves_nothing():
     with pytest.raises(ValidationError):
         services.interest_submit(**interest_data(email="not-an-address"))

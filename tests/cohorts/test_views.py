@@ -151,6 +151,12 @@ def test_profile_roadmap_states(client, status, language, text):
     assert text in client.get(community.get_absolute_url()).content.decode()
 
 
+def test_language_switch_leads_to_the_same_profile(client):
+    community = CommunityFactory(slug="town-of-chapais")
+    html = client.get(community.get_absolute_url()).content.decode()
+    assert 'href="/fr/cohortes/collectivites/town-of-chapais/" lang="fr" hreflang="fr"' in html
+
+
 def test_unknown_profile_is_404(client):
     assert client.get(url("cohorts:community", slug="nowhere")).status_code == 404
 
