@@ -9,7 +9,6 @@ import csv
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -17,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -80,6 +80,15 @@ def attendees_csv_response(meeting: Meeting) -> HttpResponse:
 
 
 class MeetingAdminForm(forms.ModelForm):
+    # Declared so that a link typed without its scheme is read as https.
+    join_url = forms.URLField(
+        label=capfirst(Meeting._meta.get_field("join_url").verbose_name),
+        help_text=Meeting._meta.get_field("join_url").help_text,
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+    )
+
     class Meta:
         model = Meeting
         # The admin gives the form its fields from the fieldsets, in both languages.
@@ -105,7 +114,6 @@ class MeetingAdminForm(forms.ModelForm):
                 field.required = True
         if "suggested_theme" in self.fields:
             field = self.fields["suggested_theme"]
-            field.queryset = selectors.themes_ranked()
             field.label_from_instance = lambda theme: (
                 ngettext(
                     "%(title)s (%(count)d vote)", "%(title)s (%(count)d votes)", theme.vote_count
@@ -120,7 +128,6 @@ class MeetingAdminForm(forms.ModelForm):
 @admin.register(Meeting)
 class MeetingAdmin(TranslationAdmin):
     form = MeetingAdminForm
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",
         "starts_eastern",
@@ -159,6 +166,12 @@ class MeetingAdmin(TranslationAdmin):
 
     def get_queryset(self, request):
         return selectors.meetings_with_counts(super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "suggested_theme":
+            # Most wanted first, with the vote counts the labels show.
+            kwargs["queryset"] = selectors.themes_ranked()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_cancelled:
@@ -349,12 +362,12 @@ class ThemeAdmin(admin.ModelAdmin):
     actions = ["attach_to_meeting"]
 
     def get_queryset(self, request):
+        # Annotated before ordering: the ranking sorts on the vote count.
         return (
-            super()
-            .get_queryset(request)
-            .annotate(vote_count=Count("votes", distinct=True))
+            self.model._default_manager.annotate(vote_count=Count("votes", distinct=True))
             .select_related("suggested_by")
             .prefetch_related("meetings")
+            .order_by(*self.get_ordering(request))
         )
 
     def get_ordering(self, request):

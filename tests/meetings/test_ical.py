@@ -183,7 +183,7 @@ def test_request_is_written_in_the_members_language():
     text = _request(language="fr")
     assert event_property(text, "SUMMARY") == "SUMMARY:La désinformation à l'échelle locale"
     description = event_property(text, "DESCRIPTION")
-    assert "Cette rencontre n'est pas enregistrée." in description
+    assert "Cette rencontre n’est pas enregistrée." in description
     assert "mercredi 30 avril 2025\\, 13 h 00 – 14 h 00" in description
 
 
