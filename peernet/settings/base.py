@@ -213,7 +213,10 @@ STATICFILES_DIRS += [
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/topojson-client", BASE_DIR / "node_modules" / "topojson-client" / "dist"),
     ("vendor/world-atlas", BASE_DIR / "node_modules" / "world-atlas"),
+    ("vendor/jquery-ui", BASE_DIR / "node_modules" / "jquery-ui" / "dist"),
 ]
+# The admin's language tabs (modeltranslation) need jQuery UI: served here, not from its CDN.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 COHORTS_MAP_TILE_URL = env("COHORTS_MAP_TILE_URL", default="")
 COHORTS_MAP_TILE_ATTRIBUTION = env("COHORTS_MAP_TILE_ATTRIBUTION", default="")
 # A member whose organisation belongs to a community sees that profile on their page.

@@ -199,3 +199,11 @@ def test_interest_status_changed_in_the_form_records_who(staff_client):
 def test_staff_cannot_add_an_expression_of_interest_by_hand(staff_client):
     assert staff_client.get("/en/admin/cohorts/expressionofinterest/add/").status_code == 403
     assert ExpressionOfInterest.objects.count() == 0
+
+
+def test_admin_pages_load_no_script_from_outside(staff_client):
+    community = CommunityFactory()
+    html = staff_client.get(f"/en/admin/cohorts/community/{community.pk}/change/").content.decode()
+    sources = re.findall(r'<script src="([^"]+)"', html)
+    assert "/static/vendor/jquery-ui/jquery-ui.min.js" in sources
+    assert [source for source in sources if not source.startswith(("/static/", "/en/admin/"))] == []
