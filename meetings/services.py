@@ -245,7 +245,10 @@ def invitation_deliver(*, meeting: Meeting, user) -> bool:
     with transaction.atomic():
         invitation = _invitation_get_or_create(meeting=meeting, user=user)
         invitation = (
-            Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+            # Lock the invitation only, not the member's row joined to it.
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=invitation.pk)
         )
         # Read the meeting under the invitation's lock: if it changed since the caller read
         # it, the task dispatched by that change sends the newer revision instead.
@@ -273,7 +276,7 @@ def invitation_cancel_deliver(*, invitation: Invitation) -> bool:
     """Mail the CANCEL of the meeting's current revision to one invited member."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("user", "meeting")
             .get(pk=invitation.pk)
         )
