@@ -228,3 +228,5 @@ CELERY_BEAT_SCHEDULE |= {
     "meetings-reminders": {"task": "meetings.reminders_send", "schedule": 15 * 60.0},
     "meetings-invitations-sweep": {"task": "meetings.invitations_sweep", "schedule": 30 * 60.0},
 }
+# A member's data export includes their invitations, answers, feed and themes.
+PEERNET_MEMBER_DATA_EXPORTERS += ["meetings.exports.member_data"]
