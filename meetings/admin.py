@@ -121,8 +121,15 @@ class MeetingAdminForm(forms.ModelForm):
                 % {"title": theme.title, "count": theme.vote_count}
             )
         for name in ("starts_at", "ends_at"):
-            if name in self.fields:
-                self.fields[name].help_text = _("Eastern time.")
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            field.help_text = _("Eastern time.")
+            # The admin's split widget has one label for two inputs: name each for
+            # screen readers.
+            subwidgets = getattr(field.widget, "widgets", ())
+            for subwidget, part in zip(subwidgets, (_("date"), _("time")), strict=False):
+                subwidget.attrs["aria-label"] = f"{capfirst(field.label)}: {part}"
 
 
 @admin.register(Meeting)
@@ -355,7 +362,6 @@ class ThemeAdmin(admin.ModelAdmin):
         "chosen_for",
         "is_hidden",
     ]
-    list_editable = ["is_hidden"]
     list_filter = ["is_hidden", "language"]
     search_fields = ["title", "details"]
     readonly_fields = ["suggested_by", "created_at"]
