@@ -36,6 +36,7 @@ PAGES = [
     ("register", "members:register", {}),
     ("meetings", "meetings:list", {}),
     ("cohorts", "cohorts:list", {}),
+    ("cohort_map", "cohorts:map", {}),
 ]
 
 
@@ -57,7 +58,8 @@ def timed(function, repeat):
 
 def main():
     call_command("migrate", verbosity=0)
-    call_command("load_known_organisations", verbosity=0)
+    # The pages are measured with the demo content that `make run` shows.
+    call_command("demo_data", verbosity=0, stdout=open(os.devnull, "w"))
     client = Client()
     results = {"python": platform.python_version(), "database": connection.vendor, "pages": {}}
 
