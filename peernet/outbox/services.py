@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -132,6 +133,47 @@ def _build_email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
     return email
 
 
+# One SMTP connection per worker process, opened on first use and kept for the next messages:
+# a handshake per message is slow in bulk, and servers limit concurrent connections (Exchange
+# Online allows three per mailbox), so a worker never holds more than one.
+_reused_connection = None
+
+
+def _connection_reused():
+    global _reused_connection
+    if _reused_connection is None:
+        _reused_connection = get_connection()
+    _reused_connection.open()  # does nothing when it is already open
+    return _reused_connection
+
+
+def connection_reused_close() -> None:
+    """Close the worker's kept connection (on errors, and when a worker shuts down)."""
+    global _reused_connection
+    if _reused_connection is not None:
+        try:
+            _reused_connection.close()
+        except Exception:  # closing a broken connection may fail; it is dropped either way
+            logger.debug("Closing the SMTP connection failed.", exc_info=True)
+    _reused_connection = None
+
+
+def _deliver(message: OutboxMessage, connection) -> None:
+    if connection is not None:
+        _build_email(message, connection).send()
+        return
+    if not isinstance(get_connection(), SMTPBackend):
+        # Console, file and memory backends: one fresh connection (and file) per message.
+        _build_email(message, get_connection()).send()
+        return
+    try:
+        _build_email(message, _connection_reused()).send()
+    except smtplib.SMTPServerDisconnected:
+        # The server closed the idle connection: open a new one and try once more.
+        connection_reused_close()
+        _build_email(message, _connection_reused()).send()
+
+
 @dataclass(frozen=True)
 class SendResult:
     status: str
@@ -156,8 +198,10 @@ def message_send(*, message_id: int, connection=None) -> SendResult:
         message.save(update_fields=["status", "sending_since", "attempts"])
 
     try:
-        _build_email(message, connection or get_connection()).send()
+        _deliver(message, connection)
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
+        if connection is None and not isinstance(error, smtplib.SMTPRecipientsRefused):
+            connection_reused_close()
         message.last_error = f"{type(error).__name__}: {error}"[:2000]
         message.sending_since = None
         if _is_permanent(error) or message.attempts >= MAX_ATTEMPTS:

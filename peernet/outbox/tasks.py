@@ -1,6 +1,7 @@
 """Celery tasks of the outbox: thin wrappers that take ids and call one service."""
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown
 
 from . import services
 
@@ -16,3 +17,8 @@ def outbox_message_send(self, message_id: int) -> str:
 @shared_task(name="outbox.sweep")
 def outbox_sweep() -> int:
     return services.messages_sweep()
+
+
+@worker_process_shutdown.connect
+def _close_kept_connection(**kwargs):
+    services.connection_reused_close()

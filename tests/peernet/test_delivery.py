@@ -74,3 +74,63 @@ def test_permanent_refusal_by_a_real_server_marks_the_message_failed():
     message.refresh_from_db()
     assert message.status == MessageStatus.FAILED
     assert "550" in message.last_error
+
+
+class CountingSMTP(SMTPCollector):
+    """Counts SMTP sessions (one EHLO each) as well as messages."""
+
+    def __init__(self):
+        super().__init__()
+        self.sessions = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.sessions += 1
+        session.host_name = hostname
+        return responses
+
+
+@pytest.fixture
+def counting_smtp(settings):
+    handler = CountingSMTP()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    services.connection_reused_close()
+    try:
+        yield handler
+    finally:
+        services.connection_reused_close()
+        controller.stop()
+
+
+def _queue(number):
+    return services.message_queue(
+        to_email=f"member{number}@calgary.ca",
+        subject=f"Invitation {number}",
+        text="Hello\n",
+        language="en",
+        purpose="tests.bulk",
+    )
+
+
+def test_bulk_sends_reuse_one_smtp_connection(counting_smtp):
+    messages = [_queue(number) for number in range(5)]
+    for message in messages:
+        assert services.message_send(message_id=message.pk).status == "sent"
+    received = counting_smtp.wait_for(5, timeout=10)
+    assert sorted(m["Subject"] for m in received) == [f"Invitation {n}" for n in range(5)]
+    assert counting_smtp.sessions == 1
+
+
+def test_a_connection_closed_by_the_server_is_reopened(counting_smtp):
+    first, second = _queue(1), _queue(2)
+    services.message_send(message_id=first.pk)
+    # The server (or a network device) drops the idle connection without telling us.
+    services._reused_connection.connection.close()
+    result = services.message_send(message_id=second.pk)
+    assert result.status == "sent"
+    assert len(counting_smtp.wait_for(2, timeout=10)) == 2
+    assert counting_smtp.sessions == 2
