@@ -288,9 +288,6 @@ class RegistrationAdmin(admin.ModelAdmin):
             _("Approve"),
         )
 
-    class Media:
-        css = {"all": ["css/peernet-admin.css"]}
-
     def get_urls(self):
         return [
             path(

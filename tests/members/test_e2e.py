@@ -109,3 +109,48 @@ def test_pages_have_no_accessibility_violations(
         page.goto(live_server.url + path)
         assert page.locator("html").get_attribute("lang") == language
         assert (path, axe_violations(page)) == (path, [])
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_staff_review_in_the_browser(browser_page, live_server, axe_violations, language):
+    from members.choices import FlagCode
+    from members.models import RegistrationFlag
+    from tests.factories import RegistrationFactory, StaffFactory
+
+    staff = StaffFactory(email=f"reviewer.{language}@peernet.example")
+    likely = RegistrationFactory(organisation_name="Ville de Gatineau")
+    RegistrationFlag.objects.create(
+        registration=likely,
+        code=FlagCode.KNOWN_GOVERNMENT,
+        params={
+            "domain": "gatineau.ca",
+            "organisation": {"en": "City of Gatineau", "fr": "Ville de Gatineau"},
+        },
+    )
+    doubtful = RegistrationFactory(organisation_name="Green Futures Consulting")
+    page = browser_page
+    page.goto(f"{live_server.url}/{language}/admin/login/")
+    page.locator("#id_username").fill(staff.email)
+    page.locator("#id_password").fill("correct-horse-battery-9")
+    page.locator("input[type=submit]").click()
+
+    page.goto(f"{live_server.url}/{language}/admin/members/registration/")
+    assert axe_violations(page) == []
+    page.locator(f"button[formaction$='/registration/{likely.pk}/approve/']").click()
+    page.wait_for_load_state()
+    likely.refresh_from_db()
+    assert likely.status == "approved"
+    assert likely.decided_by == staff
+
+    page.goto(f"{live_server.url}/{language}/admin/members/registration/{doubtful.pk}/change/")
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/{language}/admin/members/registration/{doubtful.pk}/reject/")
+    assert axe_violations(page) == []
+    page.locator("#id_reason").fill("Consultants are not eligible.")
+    page.locator("input[type=submit].default").click()
+    page.wait_for_load_state()
+    doubtful.refresh_from_db()
+    assert (doubtful.status, doubtful.decision_reason) == (
+        "rejected",
+        "Consultants are not eligible.",
+    )
