@@ -178,7 +178,12 @@ CELERY_BEAT_SCHEDULE = {
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Reads miss and writes are dropped while Redis is down: see peernet/cache.py.
+            "BACKEND": "peernet.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 
 # Wiring between programmes that must not import each other: the registration page names

@@ -1,0 +1,46 @@
+"""A Redis cache that degrades to "nothing cached" while Redis is unreachable.
+
+The cache only holds what can be lost (rate-limit counters, computed fragments); a Redis outage
+must not turn every page that touches it into a server error. While Redis is down, reads miss,
+writes are dropped, and ``add`` reports success so that callers using it as a lock (allauth's
+rate limiter spins until ``add`` succeeds) go on.
+"""
+
+import functools
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
+
+
+def _degrade(fallback):
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except UNREACHABLE as error:
+                logger.warning("Cache unreachable in %s: %s", method.__name__, error)
+                return fallback(*args, **kwargs) if callable(fallback) else fallback
+
+        return wrapper
+
+    return decorate
+
+
+class ResilientRedisCache(RedisCache):
+    add = _degrade(True)(RedisCache.add)
+    get = _degrade(lambda key, default=None, version=None: default)(RedisCache.get)
+    set = _degrade(None)(RedisCache.set)
+    touch = _degrade(False)(RedisCache.touch)
+    delete = _degrade(False)(RedisCache.delete)
+    get_many = _degrade({})(RedisCache.get_many)
+    set_many = _degrade([])(RedisCache.set_many)
+    delete_many = _degrade(None)(RedisCache.delete_many)
+    has_key = _degrade(False)(RedisCache.has_key)
+    clear = _degrade(False)(RedisCache.clear)
