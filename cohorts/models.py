@@ -40,11 +40,22 @@ def _clean_translated_rich_text(instance, field_name: str) -> None:
             setattr(instance, localized, rich_text_clean(value))
 
 
+# Typographic apostrophes and dashes are typed as their ASCII forms: "st john's" finds
+# "St. John’s" and "saint-jerome" finds "Saint‑Jérôme" (non-breaking hyphen).
+_SEARCH_EQUIVALENTS = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201b\u02bc\u02bb\u0060\u00b4\u2032\uff07", "'"),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d", "-"),
+    }
+)
+
+
 def search_key(*values: str) -> str:
     """Lower-case text without accents, so that "montreal" finds "Montréal"."""
     text = " ".join(value for value in values if value)
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return plain.translate(_SEARCH_EQUIVALENTS)
 
 
 class Cohort(models.Model):

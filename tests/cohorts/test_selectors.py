@@ -113,6 +113,28 @@ def test_search_treats_sql_wildcards_as_text(cohorts):
     assert selectors.cohort_groups(cohorts=selectors.cohorts_all(), query="_") == []
 
 
+def test_search_typed_with_ascii_apostrophes_and_hyphens_finds_typographic_names(cohorts):
+    CommunityFactory(
+        name_en="City of St. John’s", name_fr="Ville de St. John’s", cohorts=[cohorts[0]]
+    )
+    CommunityFactory(
+        name_en="City of Saint\u2011Jérôme",
+        name_fr="Ville de Saint\u2011Jérôme",
+        cohorts=[cohorts[0]],
+    )
+    CommunityFactory(name_en="Borough of Outremont", name_fr="Arrondissement d’Outremont")
+
+    def found(query):
+        groups = selectors.cohort_groups(cohorts=selectors.cohorts_all(), query=query)
+        return sorted(c.name for group in groups for c in group.communities)
+
+    assert found("st john's") == ["City of St. John’s"]
+    assert found("ST. JOHN’S") == ["City of St. John’s"]
+    assert found("saint-jerome") == ["City of Saint\u2011Jérôme"]
+    with translation.override("fr"):
+        assert found("d'outremont") == ["Arrondissement d’Outremont"]
+
+
 def test_profile_detail(cohorts):
     community = CommunityFactory(cohorts=list(cohorts))
     found = selectors.community_profile_detail(slug=community.slug)
