@@ -13,6 +13,7 @@ details that libraries decide for us: every byte here follows RFC 5545 (format) 
   only their first value. DTSTAMP, CREATED and LAST-MODIFIED are in UTC, as 3.8.7 requires.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parseaddr
@@ -57,21 +58,33 @@ VTIMEZONE_LINES = (
 # --- RFC 5545 value and line formatting -------------------------------------------------------
 
 
+# Every character Python reads as a line break (str.splitlines), CRLF first.
+LINE_BREAKS = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Control characters other than HTAB and LF: RFC 5545 allows none of them in a TEXT value
+# (3.3.11, TSAFE-CHAR) or a parameter value (3.1, QSAFE-CHAR), and clients choke on them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def escape_text(value: str) -> str:
-    """Escape a TEXT value (RFC 5545, 3.3.11); every kind of line break becomes ``\\n``."""
+    """Escape a TEXT value (RFC 5545, 3.3.11).
+
+    Every kind of line break becomes ``\\n``; other control characters are dropped.
+    """
+    value = CONTROL_CHARACTERS.sub("", LINE_BREAKS.sub("\n", value))
     value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("\n", "\\n")
 
 
 def quote_parameter(value: str) -> str:
     """A quoted parameter value (RFC 5545, 3.2): no DQUOTE and no control character inside."""
-    kept = []
-    for character in value:
-        if character == '"':
-            continue
-        kept.append(" " if ord(character) < 0x20 or ord(character) == 0x7F else character)
-    return '"' + " ".join("".join(kept).split()) + '"'
+    value = CONTROL_CHARACTERS.sub(" ", LINE_BREAKS.sub(" ", value)).replace('"', "")
+    return '"' + " ".join(value.replace("\t", " ").split()) + '"'
+
+
+def common_name(person_name: str, email: str) -> str:
+    """The CN parameter: the person's name, or their address when nothing of the name is left."""
+    quoted = quote_parameter(person_name or "")
+    return quoted if quoted != '""' else quote_parameter(email)
 
 
 def fold_line(line: str) -> str:
@@ -224,7 +237,7 @@ def _event_lines(
     if links.get("detail"):
         # URL is a URI value, not TEXT (RFC 5545, 3.8.4.6): no escaping.
         lines.append(content_line("URL", links["detail"]))
-    lines.append(content_line("ORGANIZER", host.address(), cn=quote_parameter(host.name)))
+    lines.append(content_line("ORGANIZER", host.address(), cn=common_name(host.name, host.email)))
     if attendee is not None:
         parameters = {
             "cutype": "INDIVIDUAL",
@@ -233,7 +246,7 @@ def _event_lines(
         }
         if rsvp:
             parameters["rsvp"] = "TRUE"
-        parameters["cn"] = quote_parameter(attendee.name or attendee.email)
+        parameters["cn"] = common_name(attendee.name, attendee.email)
         lines.append(content_line("ATTENDEE", attendee.address(), **parameters))
     lines += [
         content_line("STATUS", "CANCELLED" if cancelled else "CONFIRMED"),

@@ -59,6 +59,12 @@ SIGNIFICANT_FIELDS = _localized("title") | {
     "has_interpretation",
 }
 
+# What staff and members type is kept as text a calendar can carry: one line for names and
+# codes, line breaks normalised in descriptions, never a control character (a pasted vertical
+# tab or escape would otherwise reach subjects, pages and every .ics).
+ONE_LINE_FIELDS = _localized("title", "theme") | {"platform_name", "passcode"}
+MULTILINE_FIELDS = _localized("description")
+
 REMINDER_LEAD = {ReminderKind.WEEK: timedelta(days=7), ReminderKind.DAY: timedelta(days=1)}
 
 
@@ -66,13 +72,38 @@ class MeetingStateError(ValidationError):
     """The change is not possible in the meeting's current state."""
 
 
+# --- Text -------------------------------------------------------------------------------------
+
+
+def one_line(value: str) -> str:
+    """Text on one line: line breaks, tabs and runs of spaces become one space."""
+    value = ical.CONTROL_CHARACTERS.sub(" ", ical.LINE_BREAKS.sub(" ", value))
+    return " ".join(value.split())
+
+
+def multiline(value: str) -> str:
+    """Text whose line breaks are all LF, without control characters or surrounding spaces."""
+    return ical.CONTROL_CHARACTERS.sub("", ical.LINE_BREAKS.sub("\n", value)).strip()
+
+
+def _clean_fields(fields: dict) -> dict:
+    cleaned = dict(fields)
+    for name, value in fields.items():
+        if isinstance(value, str) and name in ONE_LINE_FIELDS:
+            cleaned[name] = one_line(value)
+        elif isinstance(value, str) and name in MULTILINE_FIELDS:
+            cleaned[name] = multiline(value)
+    return cleaned
+
+
 # --- Meetings ---------------------------------------------------------------------------------
 
 
-def _check_fields(fields: dict) -> None:
+def _check_fields(fields: dict) -> dict:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable meeting fields: {sorted(unknown)}")
+    return _clean_fields(fields)
 
 
 def _validate(meeting: Meeting) -> None:
@@ -89,7 +120,7 @@ def _theme_fill(meeting: Meeting) -> None:
     """An attached members' theme fills the theme in its own language when that is empty."""
     theme = meeting.suggested_theme
     if theme is not None and not getattr(meeting, f"theme_{theme.language}", ""):
-        setattr(meeting, f"theme_{theme.language}", theme.title)
+        setattr(meeting, f"theme_{theme.language}", one_line(theme.title))
 
 
 def _invitations_dispatch(meeting: Meeting) -> None:
@@ -102,7 +133,7 @@ def _invitations_dispatch(meeting: Meeting) -> None:
 @transaction.atomic
 def meeting_create(*, actor=None, **fields) -> Meeting:
     """Schedule a meeting; every member is invited once the transaction commits."""
-    _check_fields(fields)
+    fields = _check_fields(fields)
     meeting = Meeting(**fields)
     _theme_fill(meeting)
     _validate(meeting)
@@ -116,7 +147,7 @@ def meeting_create(*, actor=None, **fields) -> Meeting:
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, actor=None, **fields) -> Meeting:
     """Change a meeting; a significant change raises SEQUENCE here and mails the update."""
-    _check_fields(fields)
+    fields = _check_fields(fields)
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if current.is_cancelled:
         raise MeetingStateError(_("A cancelled meeting cannot be changed."), code="cancelled")
@@ -475,8 +506,8 @@ def theme_suggest(*, user, title: str, details: str = "", language: str) -> Them
     if not selectors.user_is_member(user):
         raise AnswerError(_("Only members of the network can suggest themes."), code="member")
     theme = Theme(
-        title=" ".join((title or "").split()),
-        details=(details or "").strip(),
+        title=one_line(title or ""),
+        details=multiline(details or ""),
         language=language if language in LANGUAGE_CODES else LANGUAGE_CODES[0],
         suggested_by=user,
     )

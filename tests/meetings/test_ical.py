@@ -110,6 +110,48 @@ def test_quote_parameter_removes_double_quotes_and_control_characters():
     assert ical.quote_parameter('Amélie "Mimi"\r\nTremblay\x00') == '"Amélie Mimi Tremblay"'
 
 
+def test_escape_text_turns_every_line_break_into_n_and_drops_control_characters():
+    value = "a\x0bb\x0cc\x85d\u2028e\u2029f\x1cg\x1b[31mh\x00i\x7fj\x9bk\tl"
+    assert ical.escape_text(value) == "a\\nb\\nc\\nd\\ne\\nf\\ng[31mhijk\tl"
+
+
+def test_quote_parameter_removes_every_control_character_and_line_break():
+    assert ical.quote_parameter("Ana\x1b\x7f\x9b\u2028Sḵwx̱wú7mesh\tTremblay") == (
+        '"Ana Sḵwx̱wú7mesh Tremblay"'
+    )
+
+
+def test_a_name_of_nothing_but_quotes_falls_back_to_the_address():
+    assert ical.common_name('""', "amelie@gatineau.ca") == '"amelie@gatineau.ca"'
+    assert ical.common_name("", "amelie@gatineau.ca") == '"amelie@gatineau.ca"'
+    assert ical.common_name('Jo "J"', "jo@gatineau.ca") == '"Jo J"'
+
+
+def test_control_characters_typed_by_staff_never_reach_the_calendar():
+    text = ical.calendar_request(
+        meeting=_meeting(
+            title_en="Heat\x0bwaves\x1b[1m \u2028plans",
+            theme_en="Theme\x01",
+            description_en="One\x0ctwo\x85three\x00",
+            passcode="48\x0b29",
+        ),
+        attendee=ical.Person(name='Sḵwx̱wú7mesh\x1b "Nation"', email="a@squamish.net"),
+        language="en",
+        links=LINKS,
+        now=NOW,
+    )
+    assert_wire_format(text)
+    data = text.encode("utf-8")
+    assert not re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", data.replace(b"\r\n", b""))
+    assert "\u2028".encode() not in data and "\x85".encode() not in data
+    assert event_property(text, "SUMMARY") == "SUMMARY:Heat\\nwaves[1m \\nplans"
+    parsed = vobject.readOne(text)
+    parsed.validate()
+    assert parsed.vevent.attendee.params["CN"] == ["Sḵwx̱wú7mesh Nation"]
+    assert "One\ntwo\nthree" in parsed.vevent.description.value
+    assert "Passcode: 48\n29" in Calendar.from_ical(text).events[0]["DESCRIPTION"]
+
+
 def test_fold_line_keeps_multibyte_characters_whole():
     line = "SUMMARY:" + "é" * 100
     folded = ical.fold_line(line)

@@ -155,6 +155,27 @@ def test_a_description_change_sends_nothing(member, mailoutbox, django_capture_o
     assert len(mailoutbox) == 1
 
 
+def test_control_characters_and_stray_line_breaks_are_not_stored(
+    member, mailoutbox, django_capture_on_commit_callbacks
+):
+    meeting = _schedule(
+        django_capture_on_commit_callbacks,
+        title_en="Heat\x0band\x1b[31m\nHealth\u2028 ",
+        theme_fr="Chaleur\x7f\tet santé",
+        description_en="Agenda\r\n\x0cOne\x85Two\x00\r",
+        passcode=" 48\x0b2913 ",
+    )
+    meeting.refresh_from_db()
+    assert meeting.title_en == "Heat and [31m Health"
+    assert meeting.theme_fr == "Chaleur et santé"
+    assert meeting.description_en == "Agenda\n\nOne\nTwo"
+    assert meeting.passcode == "48 2913"
+    assert "\x1b" not in mailoutbox[0].subject
+    # The same text typed again with its control characters is not a change.
+    services.meeting_update(meeting=meeting, title_en="Heat and\x1b[31m Health")
+    assert Meeting.objects.get(pk=meeting.pk).sequence == 0
+
+
 def test_no_change_changes_nothing(member, django_capture_on_commit_callbacks):
     meeting = _schedule(django_capture_on_commit_callbacks)
     before = Meeting.objects.get(pk=meeting.pk).updated_at
@@ -424,6 +445,17 @@ def test_a_suggestion_comes_with_its_authors_vote(member):
     assert theme.title == "Fleet electrification"
     assert theme.language == "fr"
     assert list(ThemeVote.objects.values_list("user_id", flat=True)) == [member.pk]
+
+
+def test_a_suggested_theme_keeps_no_control_character(member):
+    theme = services.theme_suggest(
+        user=member,
+        title="Fleet\x1b[2J\x0belectrification\u2028",
+        details="Why\x00\r\nit",
+        language="en",
+    )
+    assert theme.title == "Fleet [2J electrification"
+    assert theme.details == "Why\nit"
 
 
 def test_voting_twice_counts_once_and_can_be_withdrawn(member):
