@@ -368,17 +368,22 @@ class AnswerError(ValidationError):
     """The member cannot answer this invitation (not a member, meeting over or cancelled)."""
 
 
-@transaction.atomic
-def invitation_answer(*, meeting: Meeting, user, response: str) -> Invitation:
-    """Record a member's answer; accepting again after a decline brings their copy up to date."""
-    if response not in (Response.ACCEPTED, Response.DECLINED):
-        raise ValueError(f"Not an answer: {response!r}")
+def invitation_answer_check(*, meeting: Meeting, user) -> None:
+    """Raise AnswerError when ``user`` cannot answer ``meeting`` now; records nothing."""
     if not selectors.user_is_member(user):
         raise AnswerError(_("Only members of the network can answer."), code="not_member")
     if meeting.is_cancelled:
         raise AnswerError(_("This meeting was cancelled."), code="cancelled")
     if meeting.has_ended:
         raise AnswerError(_("This meeting is over."), code="ended")
+
+
+@transaction.atomic
+def invitation_answer(*, meeting: Meeting, user, response: str) -> Invitation:
+    """Record a member's answer; accepting again after a decline brings their copy up to date."""
+    if response not in (Response.ACCEPTED, Response.DECLINED):
+        raise ValueError(f"Not an answer: {response!r}")
+    invitation_answer_check(meeting=meeting, user=user)
     invitation = _invitation_get_or_create(meeting=meeting, user=user)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     invitation.response = response

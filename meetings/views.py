@@ -161,10 +161,44 @@ class AnswerLinkView(View):
     """
 
     def head(self, request, token, answer):
-        # Mail scanners probe links with HEAD: answer without recording anything.
-        return HttpResponse(status=200)
+        # Mail scanners probe links with HEAD: the same status as GET, with nothing recorded.
+        target = self._target(request, token, answer)
+        if isinstance(target, HttpResponse):
+            return target
+        meeting, user = target
+        try:
+            services.invitation_answer_check(meeting=meeting, user=user)
+        except ValidationError as error:
+            return self._error(request, " ".join(error.messages), status=409, meeting=meeting)
+        return self._protect(HttpResponse(status=200))
 
     def get(self, request, token, answer):
+        target = self._target(request, token, answer)
+        if isinstance(target, HttpResponse):
+            return target
+        meeting, user = target
+        try:
+            invitation = services.invitation_answer(
+                meeting=meeting, user=user, response=ANSWERS[answer]
+            )
+        except ValidationError as error:
+            return self._error(request, " ".join(error.messages), status=409, meeting=meeting)
+        other = "decline" if answer == "accept" else "accept"
+        response = render(
+            request,
+            "meetings/answer_done.html",
+            {
+                "meeting": meeting,
+                "invitation": invitation,
+                "other_answer_url": reverse(
+                    "meetings:answer", kwargs={"token": token, "answer": other}
+                ),
+            },
+        )
+        return self._protect(response)
+
+    def _target(self, request, token, answer):
+        """The meeting and the member the link is for, or the error page that says why not."""
         if answer not in ANSWERS:
             return self._error(request, _("This answer link is not valid."), status=400)
         try:
@@ -186,25 +220,7 @@ class AnswerLinkView(View):
             return self._error(
                 request, _("This invitation is no longer valid."), status=403, meeting=meeting
             )
-        try:
-            invitation = services.invitation_answer(
-                meeting=meeting, user=user, response=ANSWERS[answer]
-            )
-        except ValidationError as error:
-            return self._error(request, " ".join(error.messages), status=409, meeting=meeting)
-        other = "decline" if answer == "accept" else "accept"
-        response = render(
-            request,
-            "meetings/answer_done.html",
-            {
-                "meeting": meeting,
-                "invitation": invitation,
-                "other_answer_url": reverse(
-                    "meetings:answer", kwargs={"token": token, "answer": other}
-                ),
-            },
-        )
-        return self._protect(response)
+        return meeting, user
 
     def _error(self, request, message, *, status, meeting=None):
         response = render(

@@ -270,6 +270,21 @@ def test_a_head_request_records_nothing(client, member, meeting):
     assert not Invitation.objects.exists()
 
 
+def test_a_head_request_gets_the_status_a_get_would_get(client, member, meeting):
+    token = answer_token_make(user_id=member.pk, meeting_id=meeting.pk)
+    altered = token[:-3] + ("abc" if not token.endswith("abc") else "xyz")
+    cancelled = MeetingFactory(status=MeetingStatus.CANCELLED)
+    former = MemberFactory(status="withdrawn").user
+    assert (
+        client.head(url("answer", kwargs={"token": altered, "answer": "accept"})).status_code == 400
+    )
+    assert client.head(url("answer", kwargs={"token": token, "answer": "maybe"})).status_code == 400
+    assert client.head(_answer_url(member, cancelled)).status_code == 409
+    assert client.head(_answer_url(former, meeting)).status_code == 403
+    assert client.head(_answer_url(member, meeting, "decline")).status_code == 200
+    assert not Invitation.objects.exists()
+
+
 def test_an_altered_token_gets_a_clear_400_in_french(client, member, meeting):
     token = answer_token_make(user_id=member.pk, meeting_id=meeting.pk)
     altered = token[:-3] + ("abc" if not token.endswith("abc") else "xyz")
