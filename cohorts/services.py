@@ -5,6 +5,7 @@ own. Mail goes through the outbox, rendered in each recipient's language.
 """
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -14,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -166,6 +168,8 @@ _KIND_PREFIXES = [
 ]
 # Joint communities name their partners with an en dash between them.
 _PARTNER_SEPARATOR = re.compile(r"\s+[–—-]\s+")
+# A cohort lasts a year or two; "2030/29" is a typing error, not a cohort of 99 years.
+MAX_COHORT_YEARS = 5
 _COHORT_LABEL = re.compile(r"^(?P<start>\d{4})\s*/\s*(?P<end>\d{2}|\d{4})$")
 
 
@@ -198,8 +202,12 @@ def cohort_years(label: str) -> tuple[int, int]:
         raise CommunityImportError(f"cohort label {label!r} is not like 2021/22")
     start, end = int(match["start"]), match["end"]
     end_year = int(end) if len(end) == 4 else start - start % 100 + int(end)
-    if end_year < start:
-        end_year += 100
+    if len(end) == 2 and end_year < start:
+        end_year += 100  # 2099/00
+    if not start <= end_year <= start + MAX_COHORT_YEARS:
+        raise CommunityImportError(
+            f"cohort label {label!r}: the years must follow each other, as in 2021/22"
+        )
     return start, end_year
 
 
@@ -270,11 +278,13 @@ def _partner_names(row: dict) -> list[tuple[str, str]]:
 def _cohort_get_or_create(label: str, result: ImportResult, cache: dict) -> Cohort:
     label = label.strip()
     if label not in cache:
-        start, end = cohort_years(label)
-        cohort, created = Cohort.objects.get_or_create(
-            label=label, defaults={"start_year": start, "end_year": end}
-        )
-        result.cohorts_created += created
+        cohort = Cohort.objects.filter(label=label).first()
+        if cohort is None:
+            start, end = cohort_years(label)
+            cohort = Cohort(label=label, start_year=start, end_year=end)
+            cohort.full_clean()
+            cohort.save()
+            result.cohorts_created += 1
         cache[label] = cohort
     return cache[label]
 
@@ -295,6 +305,11 @@ def _partners_sync(community: Community, names: list[tuple[str, str]]) -> bool:
             partner.name_en, partner.name_fr, partner.kind = name_en, name_fr, kind
             partner.save()
             changed = True
+    # A community that is no longer joint, or has fewer partners, loses the others.
+    extra = [partner.pk for position, partner in existing.items() if position >= len(names)]
+    if extra:
+        PartnerGovernment.objects.filter(pk__in=extra).delete()
+        changed = True
     return changed
 
 
@@ -307,31 +322,102 @@ def _organisations_link(community: Community, names: list[str]) -> bool:
     return bool(missing)
 
 
+def _csv_rows(path: Path) -> list[tuple[int, dict]]:
+    """The rows of a UTF-8 CSV file (with or without a byte-order mark), with their line
+    numbers; a file that is not such a CSV is refused before anything is saved."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise CommunityImportError(
+            f'{path}:{line}: the file is not UTF-8 text; save it as "CSV UTF-8"'
+        ) from None
+    if not text.strip():
+        raise CommunityImportError(f"{path}: the file is empty")
+    if "\x00" in text:
+        raise CommunityImportError(f"{path}: the file is not a CSV text file")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        fieldnames = [name.strip() for name in reader.fieldnames or []]
+        reader.fieldnames = fieldnames
+        missing = [column for column in REQUIRED_COLUMNS if column not in fieldnames]
+        if missing:
+            raise CommunityImportError(f"{path}: missing columns {', '.join(missing)}")
+        rows = []
+        for row in reader:
+            line = reader.line_num
+            if None in row:
+                raise CommunityImportError(
+                    f"{path}:{line}: more values than the {len(fieldnames)} columns "
+                    "(a comma inside a name must be in quotes)"
+                )
+            if None in row.values():
+                raise CommunityImportError(
+                    f"{path}:{line}: fewer values than the {len(fieldnames)} columns"
+                )
+            if any((value or "").strip() for value in row.values()):
+                rows.append((line, row))
+    except csv.Error as error:
+        raise CommunityImportError(f"{path}:{reader.line_num}: {error}") from None
+    return rows
+
+
+def _row_slug(row: dict) -> str:
+    return (row.get("slug") or "").strip() or slugify(row["name_en"].strip())[:120]
+
+
 def communities_import(*, path: Path) -> ImportResult:
     """Create or update cohorts and communities from a CSV file; running it twice changes
     nothing. Facts in the file win over the database; descriptions, logos and documents that
-    staff added are left alone. A bad row stops the import and nothing is saved."""
+    staff added are left alone. A bad row stops the import and nothing is saved.
+
+    A community is found by its slug (given, or made from the English name); when a name
+    changed since the last import, by its French name or website in the same province, so
+    that it is renamed rather than duplicated and keeps its address."""
     result = ImportResult()
     cohorts: dict[str, Cohort] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [column for column in REQUIRED_COLUMNS if column not in (reader.fieldnames or [])]
-        if missing:
-            raise CommunityImportError(f"{path}: missing columns {', '.join(missing)}")
-        rows = list(enumerate(reader, start=2))
+    rows = _csv_rows(path)
+    slugs: dict[str, int] = {}
+    for line, row in rows:
+        slug = _row_slug(row)
+        if slug and slug in slugs:
+            raise CommunityImportError(
+                f"{path}:{line}: the same community as line {slugs[slug]} ({slug})"
+            )
+        slugs[slug] = line
+    claimed: set[int] = set()
     with transaction.atomic():
         for line, row in rows:
             try:
-                _community_row_import(row, result, cohorts)
+                _community_row_import(row, result, cohorts, set(slugs), claimed)
             except (CommunityImportError, ValidationError) as error:
                 raise CommunityImportError(f"{path}:{line}: {error}") from error
     return result
 
 
-def _community_row_import(row: dict, result: ImportResult, cohorts: dict) -> None:
-    values = _community_values(row)
-    slug = (row.get("slug") or "").strip() or slugify(values["name_en"])[:120]
+def _community_find(slug: str, values: dict, file_slugs: set[str], claimed: set[int]):
     community = Community.objects.filter(slug=slug).first()
+    if community is not None:
+        return community
+    same_place = Q(name_fr__iexact=values["name_fr"])
+    if values["website"]:
+        same_place |= Q(website=values["website"])
+    candidates = [
+        candidate
+        for candidate in Community.objects.filter(same_place, province=values["province"])
+        if candidate.slug not in file_slugs and candidate.pk not in claimed
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _community_row_import(
+    row: dict, result: ImportResult, cohorts: dict, file_slugs: set[str], claimed: set[int]
+) -> None:
+    values = _community_values(row)
+    slug = _row_slug(row)
+    community = _community_find(slug, values, file_slugs, claimed)
+    if community is not None and community.pk in claimed:
+        raise CommunityImportError(f"the same community as an earlier line ({community.slug})")
     created = community is None
     if created:
         community = Community(slug=slug, **values)
@@ -341,6 +427,7 @@ def _community_row_import(row: dict, result: ImportResult, cohorts: dict) -> Non
             setattr(community, key, values[key])
         community.full_clean(validate_unique=created)
         community.save()
+    claimed.add(community.pk)
     labels = [label for label in re.split(r"[|;]", row["cohort"] or "") if label.strip()]
     wanted = {_cohort_get_or_create(label, result, cohorts).pk for label in labels}
     new_cohorts = wanted - set(community.cohorts.values_list("pk", flat=True))

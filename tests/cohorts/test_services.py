@@ -278,3 +278,77 @@ def test_descriptions_fill_only_empty_ones(tmp_path):
     assert calgary.description_en == "<p>Ours.</p>"
     assert calgary.description_fr.startswith("<p>Plus grande ville de l'Alberta")
     assert services.community_descriptions_fill(path=path) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"\n\n", "the file is empty"),
+        (HEADER.encode() + "Ville de Tést,Ville de Tést,2021/22,QC\n".encode("latin-1"), ":2: "),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not UTF-8 text"),
+        (HEADER.encode() + b"Town of X,Ville de X,2021/22\n", ":2: fewer values"),
+        (HEADER.encode() + b"Town of X, Inc,Ville de X,2021/22,QC,,,,none,,,\n", ":2: more values"),
+        (HEADER.encode() + b"Town of X,Ville de X,2030/29,QC,,,,none,,,\n", "years must follow"),
+        (
+            HEADER.encode()
+            + b"Town of X,Ville de X,2021/22,QC,,,,none,,,\nTown of X,Ville X,2021/22,ON,,,,none,,,\n",
+            ":3: the same community as line 2",
+        ),
+    ],
+)
+def test_a_malformed_file_is_refused_with_a_clear_error_and_nothing_saved(
+    tmp_path, content, message
+):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(services.CommunityImportError) as caught:
+        services.communities_import(path=path)
+    assert message in str(caught.value)
+    assert Community.objects.count() == 0
+    assert Cohort.objects.count() == 0
+
+
+def test_a_file_with_a_byte_order_mark_and_spaced_headers_imports(tmp_path):
+    path = tmp_path / "bom.csv"
+    header = ", ".join(HEADER.strip().split(",")) + "\n"
+    path.write_bytes(
+        b"\xef\xbb\xbf" + (header + "Town of X,Ville de X,2021/22,QC,,,,none,,,\n").encode()
+    )
+    result = services.communities_import(path=path)
+    assert result.created == 1
+    assert Community.objects.get().name_fr == "Ville de X"
+
+
+def test_a_community_renamed_between_imports_is_updated_not_duplicated(tmp_path):
+    services.communities_import(path=CSV)
+    yorkton = Community.objects.get(slug="city-of-yorkton")
+    path = tmp_path / "renamed.csv"
+    path.write_text(
+        CSV.read_text(encoding="utf-8").replace("City of Yorkton,", "City of Yorkton (SK),"),
+        encoding="utf-8",
+    )
+    result = services.communities_import(path=path)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 24)
+    assert Community.objects.count() == 25
+    yorkton.refresh_from_db()
+    assert (yorkton.slug, yorkton.name_en) == ("city-of-yorkton", "City of Yorkton (SK)")
+    again = services.communities_import(path=path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 25)
+
+
+def test_a_community_no_longer_joint_loses_its_partners(tmp_path):
+    services.communities_import(path=CSV)
+    path = tmp_path / "single.csv"
+    path.write_text(
+        CSV.read_text(encoding="utf-8").replace(
+            "2021/22,BC,,https://www.rdn.bc.ca/,en,published,yes,",
+            "2021/22,BC,,https://www.rdn.bc.ca/,en,published,,",
+        ),
+        encoding="utf-8",
+    )
+    result = services.communities_import(path=path)
+    assert result.updated == 1
+    nanaimo = Community.objects.get(slug="regional-district-of-nanaimo-city-of-nanaimo")
+    assert nanaimo.partners.count() == 0
+    assert services.communities_import(path=path).unchanged == 25
