@@ -1,5 +1,6 @@
 """Read-only queries about meetings, invitations, feeds and themes."""
 
+import re
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -10,6 +11,10 @@ from members.choices import RegistrationStatus
 
 from .choices import MeetingStatus, Response
 from .models import CalendarFeed, Invitation, Meeting, Theme, ThemeVote
+
+# Feed tokens are made by secrets.token_urlsafe: anything else is not looked up at all (a NUL
+# byte, say, is refused by PostgreSQL with an error rather than found missing).
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 # A subscribed calendar drops events that leave its feed, so recent meetings stay in it.
 FEED_HISTORY = timedelta(days=365)
@@ -107,6 +112,8 @@ def feed_of(*, user) -> CalendarFeed | None:
 
 def feed_owner(*, token: str):
     """The member whose feed has this token, or None (revoked, unknown, or no longer a member)."""
+    if not isinstance(token, str) or not FEED_TOKEN.fullmatch(token):
+        return None
     feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
     if feed is None or not user_is_member(feed.user):
         return None

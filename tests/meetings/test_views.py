@@ -243,6 +243,14 @@ def test_an_unknown_feed_token_is_a_404(client, meeting):
     assert_no_secrets(response)
 
 
+@pytest.mark.parametrize("token", ["\x00", "a\x00b", "a b", "é" * 40, "x" * 101])
+def test_a_feed_token_of_impossible_characters_is_a_404(client, member, meeting, token):
+    services.feed_regenerate(user=member)
+    response = client.get(url("feed", kwargs={"token": token}))
+    assert response.status_code == 404
+    assert_no_secrets(response)
+
+
 # --- One-click answers -------------------------------------------------------------------------
 
 
