@@ -1,14 +1,18 @@
 """Scheduling, changing and cancelling meetings; answers, reminders, feeds and themes."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from meetings import services
 from meetings.choices import MeetingStatus, ReminderKind, Response
+from meetings.formats import clock, long_date
 from meetings.models import CalendarFeed, Invitation, Meeting, Reminder, ThemeVote
+from meetings.timezones import EASTERN
 from peernet.outbox.models import OutboxMessage
 from tests.factories import MemberFactory, RegistrationFactory, UserFactory
 from tests.meetings.conftest import calendar_text, ical_value
@@ -61,6 +65,35 @@ def test_scheduling_invites_every_member_once_in_their_language(
     assert invitation.sequence_sent == 0
     assert invitation.wants_interpretation is True  # the registration's wish
     assert OutboxMessage.objects.filter(purpose="meetings.invitation").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("province", "language", "zone", "hour", "other_day"),
+    [
+        ("NL", "en", "America/St_Johns", 23, True),  # 1:00 a.m. the next day
+        ("NL", "fr", "America/St_Johns", 23, True),
+        ("BC", "en", "America/Vancouver", 1, True),  # 10:30 p.m. the day before
+        ("BC", "fr", "America/Vancouver", 13, False),
+    ],
+)
+def test_the_own_zone_time_names_its_date_when_it_is_another_day(
+    db, province, language, zone, hour, other_day, mailoutbox, django_capture_on_commit_callbacks
+):
+    MemberFactory(province=province, user=UserFactory(preferred_language=language))
+    day = (timezone.now() + timedelta(days=21)).astimezone(EASTERN).date()
+    start = eastern(day.year, day.month, day.day, hour, 30)
+    _schedule(
+        django_capture_on_commit_callbacks, starts_at=start, ends_at=start + timedelta(hours=1)
+    )
+    (message,) = mailoutbox
+    own = start.astimezone(ZoneInfo(zone))
+    with translation.override(language):
+        label = _("In your time zone:")
+        expected = (
+            f"{label} {long_date(own)}, {clock(own)}" if other_day else f"{label} {clock(own)}"
+        )
+    assert expected in message.body
+    assert expected in message.alternatives[0][0]
 
 
 def test_sending_twice_sends_once(member, mailoutbox, django_capture_on_commit_callbacks):
