@@ -29,10 +29,15 @@ from .timezones import EASTERN
 LANGUAGE_CODES = services.LANGUAGE_CODES
 
 
+# What starts a formula in Excel, LibreOffice or Google Sheets, full-width forms included:
+# spreadsheets skip the spaces and line breaks in front of it.
+FORMULA_STARTS = frozenset("=+-@＝＋－＠")
+
+
 def _csv_cell(value) -> str:
     """A CSV cell that a spreadsheet will not run as a formula (CSV injection)."""
     text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if text[:1] in ("\t", "\r", "\n") or text.lstrip()[:1] in FORMULA_STARTS:
         return "'" + text
     return text
 

@@ -148,6 +148,20 @@ def test_attendee_csv(staff_client):
     ]
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["=cmd|' /C calc'!A0", " =1+1", "\n=1+1", "\t@SUM(A1)", "＝SUM(1)", "－2+3", "+1", "-1"],
+)
+def test_no_attendee_cell_starts_a_formula(staff_client, name):
+    meeting = MeetingFactory()
+    user = UserFactory(first_name=name, last_name="Côté", email="amelie@gatineau.ca")
+    MemberFactory(user=user, organisation_name=name)
+    InvitationFactory(meeting=meeting, user=user)
+    response = staff_client.get(reverse("admin:meetings_meeting_attendees", args=[meeting.pk]))
+    row = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))[1]
+    assert row[1] == row[3] == "'" + name
+
+
 def test_the_csv_is_for_staff_only(client, member):
     client.force_login(member)
     meeting = MeetingFactory()
