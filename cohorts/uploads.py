@@ -8,7 +8,9 @@ reaches the file system.
 """
 
 import io
+import re
 import uuid
+import zlib
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -23,9 +25,20 @@ LOGO_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
 
 ROADMAP_MAX_BYTES = 20 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
-# Names that start active content in a PDF reader. Compressed object streams can hide them,
-# so this is a second line of defence, not a proof that a file is inert.
-PDF_ACTIVE_MARKERS = (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch", b"/EmbeddedFile")
+# Names that start active content in a PDF reader: scripts, launch, submit and import actions,
+# embedded files and media, XFA forms. They are looked for with their #xx escapes decoded
+# and inside Flate-compressed streams (object streams hide them there); this is a second line
+# of defence, not a proof that a file is inert.
+PDF_ACTIVE_NAME = re.compile(
+    rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|SubmitForm|ImportData|GoToE|XFA)"
+    rb"(?=[\s/<>\[\]()%{}]|$)"
+)
+PDF_ACTIVE_URI = re.compile(rb"(?:java|vb)script\s*:", re.IGNORECASE)
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
+# Inflated stream data read at most, so a "zip bomb" cannot fill the memory.
+PDF_INFLATE_LIMIT = 64 * 1024 * 1024
+PDF_EOF_WINDOW = 2048
 
 
 def _already_stored(file) -> bool:
@@ -81,7 +94,14 @@ def logo_validate(file) -> None:
             if kind in LOGO_FORMATS and width <= LOGO_MAX_SIDE and height <= LOGO_MAX_SIDE:
                 # verify() reads the whole stream and catches truncated or corrupt files.
                 image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        # Pillow stops before reading the pixels of an image of hundreds of megapixels.
+        raise ValidationError(
+            _("This image has too many pixels; the limit is %(limit)s on each side."),
+            code="too_many_pixels",
+            params={"limit": LOGO_MAX_SIDE},
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             _("This file is not a PNG, JPEG or WebP image, whatever its name says."),
             code="not_an_image",
@@ -105,11 +125,16 @@ def logo_normalise(file) -> ContentFile:
     logo_validate(file)
     with Image.open(io.BytesIO(_read_all(file))) as image:
         kind = image.format
+        icc_profile = image.info.get("icc_profile")
         image = ImageOps.exif_transpose(image)
         if kind == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
+        # Pillow writes back some of what it read (a JPEG's comment, for one): only the
+        # pixels and their colour profile are kept.
+        image.info = {}
         output = io.BytesIO()
-        image.save(output, format=kind)
+        options = {"icc_profile": icc_profile} if icc_profile else {}
+        image.save(output, format=kind, **options)
     return ContentFile(output.getvalue(), name=f"logo{LOGO_FORMATS[kind]}")
 
 
@@ -125,11 +150,37 @@ def roadmap_validate(file) -> None:
         raise ValidationError(
             _("This file is not a PDF document, whatever its name says."), code="not_a_pdf"
         )
-    if any(marker in data for marker in PDF_ACTIVE_MARKERS):
+    if b"%%EOF" not in data[-PDF_EOF_WINDOW:]:
+        # A PDF ends with %%EOF: without it the file is cut short or something else.
+        raise ValidationError(
+            _("This file is not a PDF document, whatever its name says."), code="not_a_pdf"
+        )
+    if _pdf_has_active_content(data):
         raise ValidationError(
             _("This PDF contains scripts, launch actions or embedded files; export it again."),
             code="active_pdf",
         )
+
+
+def _pdf_inflated_streams(data: bytes):
+    budget = PDF_INFLATE_LIMIT
+    for match in _PDF_STREAM.finditer(data):
+        if budget <= 0:
+            return
+        try:
+            inflated = zlib.decompressobj().decompress(match[1], budget)
+        except zlib.error:
+            continue
+        budget -= len(inflated)
+        yield inflated
+
+
+def _pdf_has_active_content(data: bytes) -> bool:
+    for chunk in (data, *_pdf_inflated_streams(data)):
+        decoded = _PDF_NAME_ESCAPE.sub(lambda match: bytes([int(match[1], 16)]), chunk)
+        if PDF_ACTIVE_NAME.search(decoded) or PDF_ACTIVE_URI.search(decoded):
+            return True
+    return False
 
 
 def logo_upload_to(instance, filename: str) -> str:

