@@ -95,10 +95,35 @@ def _consent_label():
     )
 
 
+# Invisible characters that word processors and web pages leave in copied text (soft hyphen,
+# zero-width space, direction marks, word joiner, byte-order mark): nobody typed them and
+# nobody can see them to take them out, so they are removed rather than refused.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200e\u200f\u2060\ufeff"), None)
+
+
+class TypedTextField(forms.CharField):
+    """Text typed or pasted by the public, without invisible characters; Unicode line and
+    paragraph separators become line breaks, or spaces in a one-line field."""
+
+    def __init__(self, *args, multiline=False, **kwargs):
+        self.multiline = multiline
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        separator = "\n" if self.multiline else " "
+        value = (
+            value.translate(_INVISIBLE).replace("\u2028", separator).replace("\u2029", separator)
+        )
+        return value.strip()
+
+
 class InterestForm(forms.Form):
     """A community's expression of interest in a future cohort."""
 
-    contact_name = forms.CharField(
+    contact_name = TypedTextField(
         label=_("Your name"),
         max_length=200,
         validators=[validate_person_name],
@@ -109,13 +134,13 @@ class InterestForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    job_title = forms.CharField(
+    job_title = TypedTextField(
         label=_("Job title"),
         max_length=150,
         validators=[validate_plain_text],
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
-    government_name = forms.CharField(
+    government_name = TypedTextField(
         label=_("Name of your government"),
         max_length=200,
         validators=[validate_plain_text],
@@ -134,8 +159,9 @@ class InterestForm(forms.Form):
         validators=[MinValueValidator(1), MaxValueValidator(50_000_000)],
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    motivation = forms.CharField(
+    motivation = TypedTextField(
         label=_("Why does your community want to join a cohort?"),
+        multiline=True,
         max_length=3000,
         validators=[validate_multiline_text],
         help_text=_(

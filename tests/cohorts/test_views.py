@@ -284,6 +284,29 @@ def test_interest_form_errors_are_shown_by_the_field_with_400(client, field, val
     assert OutboxMessage.objects.count() == 0
 
 
+def test_interest_form_takes_text_pasted_with_invisible_characters(client):
+    """Soft hyphens, zero-width spaces and byte-order marks come with text copied from a word
+    processor: they are removed, and a line separator never reaches a one-line field."""
+    data = INTEREST | {
+        "contact_name": "Marie-\u00adÈve Gagnon\ufeff",
+        "government_name": "Ville de\u2028Rimouski",
+        "motivation": "Réduire\u200b les dé\u00adchets.\u2029Et le gaspillage.",
+    }
+    response = client.post(url("cohorts:interest", "fr"), data)
+    assert response.status_code == 302
+    interest = ExpressionOfInterest.objects.get()
+    assert interest.contact_name == "Marie-Ève Gagnon"
+    assert interest.government_name == "Ville de Rimouski"
+    assert interest.motivation == "Réduire les déchets.\nEt le gaspillage."
+
+
+@pytest.mark.parametrize("value", ["Ville \u202eedocsim", "Ville\x85Bcc: x@example.com"])
+def test_interest_form_still_refuses_direction_overrides_and_control_characters(client, value):
+    response = client.post(url("cohorts:interest"), INTEREST | {"government_name": value})
+    assert response.status_code == 400
+    assert ExpressionOfInterest.objects.count() == 0
+
+
 def test_interest_form_errors_in_french(client):
     response = client.post(url("cohorts:interest", "fr"), INTEREST | {"privacy_consent": ""})
     assert response.status_code == 400
