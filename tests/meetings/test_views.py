@@ -81,7 +81,20 @@ def test_the_french_list_is_in_french(client, meeting):
     body = response.content.decode()
     assert meeting.title_fr in body
     assert "Cette rencontre n’est pas enregistrée." in body
-    assert "Heure de l’Est" in body
+    # After a time, in the middle of a sentence, the zone is written in lower case.
+    assert "(heure de l’Est)" in body
+    assert "(Heure de l’Est)" not in body
+
+
+def test_french_pages_write_the_zone_in_lower_case_after_a_time(member_client, meeting):
+    detail = member_client.get(url("detail", "fr", args=[meeting.pk])).content.decode()
+    assert "(heure de l’Est)" in detail
+    assert "(Heure de l’Est)" not in detail
+    assert ">Heure de l’Est<" in detail  # the row of the time zone table, a label
+    with translation.override("fr"):
+        home = member_client.get(reverse("members:home"))
+    assert "(heure de l’Est)" in home.content.decode()
+    assert "(Heure de l’Est)" not in home.content.decode()
 
 
 def test_the_detail_shows_every_canadian_time_zone(client, db):
