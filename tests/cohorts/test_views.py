@@ -76,6 +76,30 @@ def test_a_name_shown_in_the_other_language_is_marked(client):
     assert 'lang="en">Town of Pinawa</a>' in html
 
 
+def test_every_text_shown_in_the_other_language_is_marked(client):
+    """A French page that falls back to English content says so to screen readers
+    (WCAG 3.1.2), and the reverse on an English page."""
+    cohort = CohortFactory(introduction_en="The first cohort.", introduction_fr="")
+    community = CommunityFactory(name_en="Town of Pinawa", name_fr="", cohorts=[cohort])
+    group = ActionGroupFactory(name_en="Circular food systems", name_fr="")
+    group.communities.add(community)
+    AdvisorFactory(role_fr="", organisation_en="", organisation_fr="Conseil Exemple")
+    ProgrammePartnerFactory(name_en="Zero Waste Council", name_fr="", description_en="Runs it.")
+
+    html = client.get(url("cohorts:list", "fr")).content.decode()
+    assert '<p lang="en">The first cohort.</p>' in html
+    html = client.get(url("cohorts:community", "fr", slug=community.slug)).content.decode()
+    assert '<li lang="en">Circular food systems</li>' in html
+    html = client.get(url("cohorts:programme", "fr")).content.decode()
+    assert 'lang="en">Town of Pinawa</a></li>' in html
+    assert '<span lang="en">Circular-economy coach</span>' in html
+    assert 'lang="en"><a href="https://partner.example/" rel="noopener">Zero Waste Council' in html
+    assert '<p class="mb-0" lang="en">Runs it.</p>' in html
+    html = client.get(url("cohorts:programme", "en")).content.decode()
+    assert '<span lang="fr">Conseil Exemple</span>' in html
+    assert 'lang="en"' not in html.split("<main", 1)[1]
+
+
 def test_list_filters_and_search(client):
     cohort = CohortFactory()
     CommunityFactory(name_en="City of Montréal", province="QC", cohorts=[cohort])
