@@ -121,3 +121,24 @@ def test_rendered_profile_has_no_active_content(client, payload):
     html = response.content.decode()
     description = html.split('class="community-description"', 1)[1].split("</section>", 1)[0]
     assert ACTIVE.search(description) is None
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p>See <a href="https://x.example/"><img src="logo.png"></a> here</p>',
+        '<p>See <a href="https://x.example/"> <strong> </strong><br> </a> here</p>',
+        '<p>See <a href="javascript:alert(1)"><svg onload=alert(1)></svg></a> here</p>',
+    ],
+)
+def test_a_link_left_empty_by_cleaning_is_removed(html):
+    """An empty link is a keyboard stop with no name for screen readers (WCAG 2.4.4)."""
+    assert rich_text_clean(html) == "<p>See  here</p>"
+
+
+def test_links_with_text_are_kept():
+    html = '<p><a href="https://x.example/"><strong>Roadmap</strong></a></p>'
+    assert rich_text_clean(html) == (
+        '<p><a href="https://x.example/" rel="noopener noreferrer nofollow">'
+        "<strong>Roadmap</strong></a></p>"
+    )
