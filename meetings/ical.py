@@ -162,6 +162,10 @@ def interpretation_sentence(meeting: Meeting) -> str:
     return _("Held in English.")
 
 
+def no_link_sentence() -> str:
+    return _("The link to join will be sent to you before the meeting.")
+
+
 def not_recorded_sentence() -> str:
     return _("This meeting is not recorded.")
 
@@ -180,10 +184,14 @@ def _description(
     when = eastern_span(meeting.starts_at, meeting.ends_at)
     paragraphs.append(_("%(when)s, Eastern time.") % {"when": when})
     if with_join:
-        join = [
-            _("Join on %(platform)s: %(link)s")
-            % {"platform": meeting.platform_label, "link": meeting.join_url}
-        ]
+        if meeting.join_url:
+            join = [
+                _("Join on %(platform)s: %(link)s")
+                % {"platform": meeting.platform_label, "link": meeting.join_url}
+            ]
+        else:
+            # Scheduled before the link exists: adding it later sends the update.
+            join = [no_link_sentence()]
         if meeting.passcode:
             join.append(_("Passcode: %(passcode)s") % {"passcode": meeting.passcode})
         paragraphs.append("\n".join(join))

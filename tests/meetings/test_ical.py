@@ -221,6 +221,16 @@ def test_request_description_has_link_interpretation_and_not_recorded():
     assert f"Attending: {LINKS['accept']}".replace(",", "\\,") in description
 
 
+def test_a_request_sent_before_the_link_exists_says_it_will_follow():
+    text = _request(join_url="", passcode="")
+    description = event_property(text, "DESCRIPTION")
+    assert "The link to join will be sent to you before the meeting." in description
+    assert "Join on" not in description and "Passcode" not in description
+    assert event_property(text, "LOCATION") == "LOCATION:Zoom"
+    french = event_property(_request(language="fr", join_url=""), "DESCRIPTION")
+    assert "Le lien pour participer vous sera envoyé avant la rencontre." in french
+
+
 def test_request_is_written_in_the_members_language():
     text = _request(language="fr")
     assert event_property(text, "SUMMARY") == "SUMMARY:La désinformation à l'échelle locale"

@@ -96,6 +96,26 @@ def test_the_own_zone_time_names_its_date_when_it_is_another_day(
     assert expected in message.alternatives[0][0]
 
 
+def test_an_invitation_before_the_link_exists_has_no_empty_link_and_the_link_follows(
+    member, french_member, mailoutbox, django_capture_on_commit_callbacks
+):
+    meeting = _schedule(django_capture_on_commit_callbacks, join_url="", passcode="")
+    english, french = sorted(mailoutbox, key=lambda message: message.to[0] != member.email)
+    for message, sentence in (
+        (english, "The link to join will be sent to you before the meeting."),
+        (french, "Le lien pour participer vous sera envoyé avant la rencontre."),
+    ):
+        assert sentence in message.body
+        assert sentence in message.alternatives[0][0]
+        assert 'href=""' not in message.alternatives[0][0]
+        assert "Join on Zoom:" not in message.body and "Participer sur Zoom" not in message.body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_update(meeting=meeting, join_url="https://zoom.us/j/81234567890")
+    assert len(mailoutbox) == 4
+    assert "https://zoom.us/j/81234567890" in mailoutbox[2].body
+    assert ical_value(calendar_text(mailoutbox[2]), "SEQUENCE") == "1"
+
+
 def test_sending_twice_sends_once(member, mailoutbox, django_capture_on_commit_callbacks):
     meeting = _schedule(django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):

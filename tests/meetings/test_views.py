@@ -151,6 +151,20 @@ def test_members_see_the_join_link_and_passcode(member_client, meeting):
 
 
 @pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "The link to join will be sent to you before the meeting."),
+        ("fr", "Le lien pour participer vous sera envoyé avant la rencontre."),
+    ],
+)
+def test_a_meeting_without_a_link_yet_has_no_empty_link(member_client, language, sentence):
+    meeting = MeetingFactory(join_url="", passcode="")
+    body = member_client.get(url("detail", language, args=[meeting.pk])).content.decode()
+    assert 'href=""' not in body
+    assert sentence in body
+
+
+@pytest.mark.parametrize(
     "kwargs",
     [
         {"status": MeetingStatus.CANCELLED},
