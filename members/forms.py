@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .choices import Language, OrganisationKind, Province
+from .fields import TypedTextField
 from .models import Registration, User
 from .validators import validate_person_name, validate_plain_text
 
@@ -31,31 +32,31 @@ def _consent_label():
 class RegistrationForm(SignupForm):
     """allauth's sign-up form with the request's details (ACCOUNT_FORMS['signup'])."""
 
-    first_name = forms.CharField(
+    first_name = TypedTextField(
         label=_("First name"),
         max_length=100,
         validators=[validate_person_name],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
-    last_name = forms.CharField(
+    last_name = TypedTextField(
         label=_("Last name"),
         max_length=100,
         validators=[validate_person_name],
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    job_title = forms.CharField(
+    job_title = TypedTextField(
         label=_("Job title"),
         max_length=150,
         validators=[validate_plain_text],
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
-    department = forms.CharField(
+    department = TypedTextField(
         label=_("Department"),
         max_length=150,
         required=False,
         validators=[validate_plain_text],
     )
-    organisation_name = forms.CharField(
+    organisation_name = TypedTextField(
         label=_("Organisation"),
         max_length=200,
         validators=[validate_plain_text],
@@ -149,10 +150,10 @@ class RegistrationForm(SignupForm):
 class ProfileForm(forms.Form):
     """What a member may change about themselves."""
 
-    first_name = User._meta.get_field("first_name").formfield()
-    last_name = User._meta.get_field("last_name").formfield()
-    job_title = Registration._meta.get_field("job_title").formfield()
-    department = Registration._meta.get_field("department").formfield()
+    first_name = User._meta.get_field("first_name").formfield(form_class=TypedTextField)
+    last_name = User._meta.get_field("last_name").formfield(form_class=TypedTextField)
+    job_title = Registration._meta.get_field("job_title").formfield(form_class=TypedTextField)
+    department = Registration._meta.get_field("department").formfield(form_class=TypedTextField)
     preferred_language = forms.ChoiceField(
         label=_("Preferred official language"), choices=Language.choices, widget=forms.RadioSelect
     )

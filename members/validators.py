@@ -13,7 +13,8 @@ _NAME_FORBIDDEN = set('<>"\\{}[]=@;|`$%^*_+~#&/')
 
 def _has_control_characters(value: str) -> bool:
     return any(
-        unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn") and char not in _ALLOWED_FORMAT
+        unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+        and char not in _ALLOWED_FORMAT
         for char in value
     )
 

@@ -181,6 +181,29 @@ def test_hostile_or_invalid_input_gets_a_400_and_a_message_next_to_the_field(
     assert nothing_saved()
 
 
+def test_invisible_characters_of_pasted_text_are_removed(client):
+    response = post(
+        client,
+        first_name="\ufeffAm\u00e9\u00adlie\u200b",
+        last_name="Trem\u2060blay",
+        organisation_name="Ville de\u2028Gatineau",
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.select_related("user").get()
+    assert (registration.user.first_name, registration.user.last_name) == ("Amélie", "Tremblay")
+    assert registration.organisation_name == "Ville de Gatineau"
+
+
+@pytest.mark.parametrize("value", ["Jane\u202eenaJ", "Jane\u0085Doe", "Jane\x7fDoe"])
+def test_direction_overrides_and_control_characters_are_refused(client, value):
+    response = post(client, first_name=value)
+    assert response.status_code == 400
+    assert field_errors(response, "first_name") == (
+        "This field cannot contain line breaks or control characters."
+    )
+    assert nothing_saved()
+
+
 def test_errors_are_translated_in_french(client):
     response = post(client, "fr", first_name="<b>", privacy_consent=None, province="ZZ")
     assert response.status_code == 400
