@@ -32,6 +32,24 @@ COHORT_STYLES = [
 ]
 NO_COHORT_STYLE = ("#4d4d4d", "diamond")
 
+# Where a community whose position staff have not given yet is shown: a point inside its
+# province or territory, so that the map still has one marker for every community.
+PROVINCE_CENTRES = {
+    "AB": (53.9, -116.6),
+    "BC": (53.7, -124.8),
+    "MB": (53.8, -98.8),
+    "NB": (46.5, -66.2),
+    "NL": (48.9, -55.7),
+    "NS": (45.0, -63.0),
+    "NT": (64.3, -119.2),
+    "NU": (64.3, -96.0),
+    "ON": (50.0, -85.3),
+    "PE": (46.3, -63.2),
+    "QC": (52.9, -72.5),
+    "SK": (54.0, -106.0),
+    "YT": (63.6, -135.8),
+}
+
 
 @dataclass
 class CommunityGroup:
@@ -162,6 +180,7 @@ class MapData:
     groups: list[CommunityGroup]
     points: list[dict]
     unplaced: list[Community]
+    approximate: list[Community] = field(default_factory=list)
 
 
 def community_map() -> MapData:
@@ -172,21 +191,27 @@ def community_map() -> MapData:
     communities = Community.objects.only(
         "pk", "slug", "name_en", "name_fr", "province", "latitude", "longitude"
     ).prefetch_related(Prefetch("cohorts", queryset=Cohort.objects.only("pk", "label")))
-    points, unplaced = [], []
+    points, unplaced, approximate = [], [], []
     for community in sorted_by_name(communities):
         cohort_ids = sorted((item.pk for item in community.cohorts.all()), key=position.get)
         community_groups = [groups[position[pk]] for pk in cohort_ids] or [no_cohort]
         for group in community_groups:
             group.communities.append(community)
-        if community.latitude is None or community.longitude is None:
+        if community.latitude is not None and community.longitude is not None:
+            lat, lng = float(community.latitude), float(community.longitude)
+        elif community.province in PROVINCE_CENTRES:
+            lat, lng = PROVINCE_CENTRES[community.province]
+            approximate.append(community)
+        else:
             unplaced.append(community)
             continue
         points.append(
             {
                 "name": community.name,
                 "url": community.get_absolute_url(),
-                "lat": float(community.latitude),
-                "lng": float(community.longitude),
+                "lat": lat,
+                "lng": lng,
+                "approximate": community in approximate,
                 "group": community_groups[0].key,
                 "cohorts": [group.cohort.label for group in community_groups if group.cohort],
                 "province": community.get_province_display(),
@@ -194,7 +219,7 @@ def community_map() -> MapData:
         )
     if no_cohort.communities:
         groups.append(no_cohort)
-    return MapData(groups=groups, points=points, unplaced=unplaced)
+    return MapData(groups=groups, points=points, unplaced=unplaced, approximate=approximate)
 
 
 def programme_overview() -> dict:

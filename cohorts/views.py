@@ -70,6 +70,8 @@ class CohortMapView(TemplateView):
                 "province": point["province"],
                 "cohorts": ", ".join(point["cohorts"]),
             }
+            if point["approximate"]:
+                point["label"] = _("%(label)s (approximate position)") % {"label": point["label"]}
         context["map"] = data
         context["map_config"] = {
             "points": data.points,

@@ -147,20 +147,25 @@ def test_map_places_each_community_once_coloured_by_its_first_cohort(cohorts):
     first, second = cohorts
     both = CommunityFactory(name_en="City of Both", cohorts=[second, first])
     CommunityFactory(name_en="City of Lost", latitude=None, longitude=None, cohorts=[second])
+    CommunityFactory(
+        name_en="City of Nowhere", province="XX", latitude=None, longitude=None, cohorts=[second]
+    )
     CommunityFactory(name_en="Town of Solo")
     data = selectors.community_map()
-    assert [(p["name"], p["group"], p["cohorts"]) for p in data.points] == [
-        ("City of Both", f"cohort-{first.pk}", ["2021/22", "2022/23"]),
-        ("Town of Solo", "no-cohort", []),
+    assert [(p["name"], p["group"], p["cohorts"], p["approximate"]) for p in data.points] == [
+        ("City of Both", f"cohort-{first.pk}", ["2021/22", "2022/23"], False),
+        ("City of Lost", f"cohort-{second.pk}", ["2022/23"], True),
+        ("Town of Solo", "no-cohort", [], False),
     ]
     assert data.points[0]["url"] == both.get_absolute_url()
     assert (data.points[0]["lat"], data.points[0]["lng"]) == (
         float(both.latitude),
         float(both.longitude),
     )
-    assert [c.name for c in data.unplaced] == ["City of Lost"]
+    assert [c.name for c in data.approximate] == ["City of Lost"]
+    assert [c.name for c in data.unplaced] == ["City of Nowhere"]
     assert [(g.key, [c.name for c in g.communities]) for g in data.groups] == [
         (f"cohort-{first.pk}", ["City of Both"]),
-        (f"cohort-{second.pk}", ["City of Both", "City of Lost"]),
+        (f"cohort-{second.pk}", ["City of Both", "City of Lost", "City of Nowhere"]),
         ("no-cohort", ["Town of Solo"]),
     ]

@@ -190,6 +190,9 @@ def test_map_page_carries_one_point_per_placed_community(client):
     CommunityFactory(name_en="City of A", cohorts=[first])
     CommunityFactory(name_en="City of B", cohorts=[first, second])
     CommunityFactory(name_en="City of C", latitude=None, longitude=None, cohorts=[second])
+    CommunityFactory(
+        name_en="Town of D", province="XX", latitude=None, longitude=None, cohorts=[second]
+    )
     response = client.get(url("cohorts:map"))
     html = response.content.decode()
     config = json.loads(
@@ -198,13 +201,20 @@ def test_map_page_carries_one_point_per_placed_community(client):
     assert [point["label"] for point in config["points"]] == [
         "City of A, Quebec, cohort 2021/22",
         "City of B, Quebec, cohort 2021/22, 2022/23",
+        "City of C, Quebec, cohort 2022/23 (approximate position)",
     ]
+    # A community with no position is shown in the middle of its province, not left out.
+    assert (config["points"][2]["lat"], config["points"][2]["lng"]) == (52.9, -72.5)
     assert [(g["label"], g["colour"], g["shape"]) for g in config["groups"]] == [
         ("2021/22", "#0b5394", "circle"),
         ("2022/23", "#a34000", "square"),
     ]
     assert config["tiles"] == {"url": "", "attribution": ""}
     assert "Cohort 2021/22 (2 communities)" in html
+    assert (
+        "1 community has no exact position yet and is shown in the middle of its province or "
+        "territory." in html
+    )
     assert "1 community has no position yet and is not shown on the map." in html
     assert 'src="/static/vendor/leaflet/leaflet.js"' in html
     assert 'data-outline-url="/static/vendor/world-atlas/countries-50m.json"' in html
