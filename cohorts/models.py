@@ -6,6 +6,7 @@ Fields that staff write in both languages are registered in :mod:`cohorts.transl
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -199,6 +200,15 @@ class Community(models.Model):
 
     def get_absolute_url(self):
         return reverse("cohorts:community", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.province == Province.OUTSIDE:
+            # The programme's communities are Canadian: the public filters and the map
+            # know only the provinces and territories.
+            raise ValidationError(
+                {"province": _("Choose the province or territory of the community.")}
+            )
 
     @property
     def roadmap_link(self) -> str:

@@ -83,3 +83,10 @@ def test_cohort_label_is_unique():
     CohortFactory(label="2021/22", start_year=2021, end_year=2022)
     with pytest.raises(IntegrityError), transaction.atomic():
         Cohort.objects.create(label="2021/22", start_year=2021, end_year=2022)
+
+
+def test_a_community_is_in_a_canadian_province_or_territory():
+    community = CommunityFactory.build(province="XX", slug="town-abroad")
+    with pytest.raises(ValidationError) as caught:
+        community.full_clean()
+    assert "province" in caught.value.message_dict
