@@ -10,6 +10,7 @@ sweep dispatches whatever is still queued.
 
 import logging
 import smtplib
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -42,9 +43,18 @@ def message_render(*, template_prefix: str, context: dict, language: str) -> Ren
         subject = render_to_string(f"{template_prefix}_subject.txt", context)
         text = render_to_string(f"{template_prefix}_body.txt", context)
         html = render_to_string(f"{template_prefix}_body.html", context)
-    # A subject is one line: a line break there would let content inject headers.
-    subject = " ".join(subject.split())
-    return RenderedMessage(subject=subject, text=text.strip() + "\n", html=html.strip())
+    return RenderedMessage(
+        subject=subject_clean(subject), text=text.strip() + "\n", html=html.strip()
+    )
+
+
+def subject_clean(subject: str) -> str:
+    """One line of visible text: a line break would let content inject headers, and control
+    characters (ESC, DEL, C1, separators) have no place in a subject."""
+    visible = "".join(
+        " " if unicodedata.category(char)[0] in "CZ" and char != " " else char for char in subject
+    )
+    return " ".join(visible.split())
 
 
 def message_queue(
@@ -70,7 +80,7 @@ def message_queue(
     message = OutboxMessage(
         to_email=to_email,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        subject=" ".join(subject.split()),
+        subject=subject_clean(subject),
         body_text=text,
         body_html=html,
         language=language,

@@ -203,3 +203,15 @@ def test_staff_see_messages_and_retry_failed_ones(client, django_capture_on_comm
         "tests.sent": "sent",
     }
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        ("Réunion\x1b[31m\x7f du\u2028mois\x85", "Réunion [31m du mois"),
+        ("Hello\r\n\tBcc: x@example.com", "Hello Bcc: x@example.com"),
+        ("Sḵwx̱wú7mesh\u00a0—\u200bmeeting", "Sḵwx̱wú7mesh — meeting"),
+    ],
+)
+def test_subjects_keep_only_visible_text_on_one_line(subject, expected):
+    assert _queue(subject=subject).subject == expected
