@@ -15,7 +15,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -371,9 +370,10 @@ def communities_import(*, path: Path) -> ImportResult:
     nothing. Facts in the file win over the database; descriptions, logos and documents that
     staff added are left alone. A bad row stops the import and nothing is saved.
 
-    A community is found by its slug (given, or made from the English name); when a name
-    changed since the last import, by its French name or website in the same province, so
-    that it is renamed rather than duplicated and keeps its address."""
+    A community is found by its slug (given, or made from the English name); when the file
+    gives no slug and the English name changed since the last import, by its French name,
+    website and province, so that it is renamed rather than duplicated and keeps its
+    address."""
     result = ImportResult()
     cohorts: dict[str, Cohort] = {}
     rows = _csv_rows(path)
@@ -395,16 +395,21 @@ def communities_import(*, path: Path) -> ImportResult:
     return result
 
 
-def _community_find(slug: str, values: dict, file_slugs: set[str], claimed: set[int]):
+def _community_find(
+    slug: str, values: dict, row: dict, file_slugs: set[str], claimed: set[int]
+) -> Community | None:
     community = Community.objects.filter(slug=slug).first()
-    if community is not None:
+    if community is not None or (row.get("slug") or "").strip() or not values["website"]:
         return community
-    same_place = Q(name_fr__iexact=values["name_fr"])
-    if values["website"]:
-        same_place |= Q(website=values["website"])
+    # The English name changed since the last import: the same French name, website and
+    # province, on a profile that no other line of the file names, are the same community.
     candidates = [
         candidate
-        for candidate in Community.objects.filter(same_place, province=values["province"])
+        for candidate in Community.objects.filter(
+            name_fr__iexact=values["name_fr"],
+            website=values["website"],
+            province=values["province"],
+        )
         if candidate.slug not in file_slugs and candidate.pk not in claimed
     ]
     return candidates[0] if len(candidates) == 1 else None
@@ -415,7 +420,7 @@ def _community_row_import(
 ) -> None:
     values = _community_values(row)
     slug = _row_slug(row)
-    community = _community_find(slug, values, file_slugs, claimed)
+    community = _community_find(slug, values, row, file_slugs, claimed)
     if community is not None and community.pk in claimed:
         raise CommunityImportError(f"the same community as an earlier line ({community.slug})")
     created = community is None

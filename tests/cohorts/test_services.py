@@ -352,3 +352,20 @@ def test_a_community_no_longer_joint_loses_its_partners(tmp_path):
     nanaimo = Community.objects.get(slug="regional-district-of-nanaimo-city-of-nanaimo")
     assert nanaimo.partners.count() == 0
     assert services.communities_import(path=path).unchanged == 25
+
+
+def test_a_new_community_sharing_a_french_name_does_not_rename_another(tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text(HEADER + "City of A,Ville,2021/22,QC,,https://a.example/,,none,,,\n")
+    services.communities_import(path=path)
+    for row in (
+        "City of B,Ville,2021/22,QC,,https://b.example/,,none,,,\n",
+        "City of C,Ville,2021/22,QC,,,,none,,,\n",
+    ):
+        path.write_text(HEADER + row)
+        assert services.communities_import(path=path).created == 1
+    assert sorted(Community.objects.values_list("name_en", flat=True)) == [
+        "City of A",
+        "City of B",
+        "City of C",
+    ]
