@@ -10,6 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from peernet import ratelimit
+
 from . import selectors, services
 from .choices import Language
 from .forms import CommunityFilterForm, InterestForm
@@ -109,8 +111,25 @@ class InterestView(FormView):
 
     template_name = "cohorts/interest_form.html"
     form_class = InterestForm
+    # Each request mails a confirmation to the address typed in the form.
+    LIMIT_PER_ADDRESS = (3, 24 * 3600)
+    LIMIT_PER_CLIENT = (10, 3600)
+
+    def post(self, request, *args, **kwargs):
+        limit, window = self.LIMIT_PER_CLIENT
+        if not ratelimit.allow(
+            f"interest:client:{ratelimit.client_address(request)}",
+            limit=limit,
+            window_seconds=window,
+        ):
+            return ratelimit.too_many_requests(request)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        limit, window = self.LIMIT_PER_ADDRESS
+        address = form.cleaned_data["email"].lower()
+        if not ratelimit.allow(f"interest:address:{address}", limit=limit, window_seconds=window):
+            return ratelimit.too_many_requests(self.request)
         data = dict(form.cleaned_data)
         data.pop("privacy_consent")
         language = (get_language() or Language.EN)[:2]

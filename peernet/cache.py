@@ -43,4 +43,5 @@ class ResilientRedisCache(RedisCache):
     set_many = _degrade([])(RedisCache.set_many)
     delete_many = _degrade(None)(RedisCache.delete_many)
     has_key = _degrade(False)(RedisCache.has_key)
+    incr = _degrade(1)(RedisCache.incr)
     clear = _degrade(False)(RedisCache.clear)

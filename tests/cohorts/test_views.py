@@ -391,3 +391,27 @@ def test_filtered_list_runs_the_same_number_of_queries(client, django_assert_num
             url("cohorts:list"), {"q": "example", "province": "QC", "roadmap": "en"}
         )
     assert response.status_code == 200
+
+
+def test_interest_form_cannot_flood_one_address(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            client.post(
+                url("cohorts:interest", "en"),
+                {**INTEREST, "government_name": f"Ville de Rimouski {n}", "motivation": f"{n}"},
+            ).status_code
+            for n in range(5)
+        ]
+    assert answers == [302, 302, 302, 429, 429]
+    assert OutboxMessage.objects.filter(to_email="eve@rimouski.ca").count() == 3
+    other = client.post(url("cohorts:interest", "fr"), {**INTEREST, "email": "autre@rimouski.ca"})
+    assert other.status_code == 302
+
+
+def test_interest_form_limits_one_client(client):
+    answers = [
+        client.post(url("cohorts:interest", "fr"), {**INTEREST, "email": "not-an-address"})
+        for _ in range(11)
+    ]
+    assert [a.status_code for a in answers] == [400] * 10 + [429]
+    assert "Trop de demandes" in answers[-1].content.decode()

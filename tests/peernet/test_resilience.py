@@ -100,3 +100,9 @@ def test_queued_mail_goes_once_the_broker_is_back(redis_down, django_capture_on_
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT
     assert [m.to for m in mail.outbox] == [["jordan@calgary.ca"]]
+
+
+def test_rate_limits_let_people_through_while_the_cache_is_down(redis_down):
+    from peernet import ratelimit
+
+    assert [ratelimit.allow("t", limit=1, window_seconds=60) for _ in range(3)] == [True] * 3
