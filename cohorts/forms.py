@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from members.choices import ELIGIBLE_KINDS, OrganisationKind, Province
+from members.fields import TypedTextField
 from members.validators import validate_person_name, validate_plain_text
 
 from .choices import RoadmapFilter
@@ -93,31 +94,6 @@ def _consent_label():
         ),
         reverse_lazy("members:privacy"),
     )
-
-
-# Invisible characters that word processors and web pages leave in copied text (soft hyphen,
-# zero-width space, direction marks, word joiner, byte-order mark): nobody typed them and
-# nobody can see them to take them out, so they are removed rather than refused.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200e\u200f\u2060\ufeff"), None)
-
-
-class TypedTextField(forms.CharField):
-    """Text typed or pasted by the public, without invisible characters; Unicode line and
-    paragraph separators become line breaks, or spaces in a one-line field."""
-
-    def __init__(self, *args, multiline=False, **kwargs):
-        self.multiline = multiline
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return value
-        separator = "\n" if self.multiline else " "
-        value = (
-            value.translate(_INVISIBLE).replace("\u2028", separator).replace("\u2029", separator)
-        )
-        return value.strip()
 
 
 class InterestForm(forms.Form):
