@@ -225,7 +225,7 @@ def _queue_calendar_mail(*, invitation: Invitation, meeting: Meeting, kind: str)
     user = invitation.user
     language = user.preferred_language
     context = _mail_context(invitation=invitation, meeting=meeting, language=language)
-    if kind == "cancellation":
+    if kind in ("cancellation", "departure"):
         calendar = ical.calendar_cancel(
             meeting=meeting,
             attendee=_attendee(user),
@@ -551,6 +551,16 @@ def theme_attach(*, theme: Theme, meeting: Meeting, actor=None) -> Meeting:
 
 @transaction.atomic
 def member_departure(*, user) -> None:
-    """A member left: their feed stops at once and they are no longer counted as invited."""
+    """A member left: their feed stops at once, the upcoming meetings they were sent are removed
+    from their calendar (an iTIP CANCEL to the departing attendee, RFC 5546, 3.2.5) so that no
+    join link stays with a former member, and they are no longer counted as invited."""
     feed_revoke(user=user)
-    Invitation.objects.filter(user=user, meeting__ends_at__gt=timezone.now()).delete()
+    upcoming = Invitation.objects.filter(
+        user=user, meeting__ends_at__gt=timezone.now()
+    ).select_related("user", "meeting")
+    for invitation in upcoming:
+        if invitation.sequence_sent is not None and not invitation.meeting.is_cancelled:
+            _queue_calendar_mail(
+                invitation=invitation, meeting=invitation.meeting, kind="departure"
+            )
+    upcoming.delete()

@@ -303,15 +303,18 @@ def member_data_export(*, user: User) -> dict:
 def member_delete(*, user: User) -> None:
     """A person leaves PeerNet: their account, request, history and mail are deleted.
 
-    Programmes that keep something about members answer ``member_withdrawn`` first (inside
-    this transaction) to cancel what is pending for them.
+    Programmes that keep something about members answer ``member_withdrawn`` (inside this
+    transaction) to cancel what is pending for them. The outbox itself forgets sent mail after
+    its retention period.
     """
     from peernet.outbox.models import OutboxMessage
 
     registration = Registration.objects.filter(user=user).first()
+    # Mail kept for the person goes first; then programmes answer the signal, and what they
+    # queue now (calendar cancellations) still reaches the person once.
+    OutboxMessage.objects.filter(to_email__iexact=user.email).delete()
     if registration is not None and registration.status == RegistrationStatus.APPROVED:
         member_withdrawn.send(sender=Registration, registration=registration)
-    OutboxMessage.objects.filter(to_email__iexact=user.email).delete()
     user.delete()
 
 

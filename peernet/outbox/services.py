@@ -258,3 +258,13 @@ def message_retry(*, message: OutboxMessage) -> None:
         )
     if updated:
         transaction.on_commit(lambda: message_dispatch(message_id=message.pk))
+
+
+def messages_purge(*, now=None) -> int:
+    """Forget delivered and failed mail after its retention period; returns how many went."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=settings.PEERNET_OUTBOX_RETENTION_DAYS)
+    deleted, _ = OutboxMessage.objects.filter(
+        status__in=[MessageStatus.SENT, MessageStatus.FAILED], created_at__lt=limit
+    ).delete()
+    return deleted

@@ -22,3 +22,8 @@ def outbox_sweep() -> int:
 @worker_process_shutdown.connect
 def _close_kept_connection(**kwargs):
     services.connection_reused_close()
+
+
+@shared_task(name="outbox.purge")
+def outbox_purge() -> int:
+    return services.messages_purge()

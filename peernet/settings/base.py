@@ -174,6 +174,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
     "members-purge": {"task": "members.registrations_purge", "schedule": 6 * 3600.0},
+    "outbox-purge": {"task": "outbox.purge", "schedule": 24 * 3600.0},
 }
 
 if REDIS_URL:
@@ -198,6 +199,8 @@ PEERNET_REVIEW_WARNING_DAYS = 5
 # whose address was never confirmed this long after they were sent.
 PEERNET_DECIDED_RETENTION_DAYS = env.int("PEERNET_DECIDED_RETENTION_DAYS", default=180)
 PEERNET_UNCONFIRMED_RETENTION_DAYS = env.int("PEERNET_UNCONFIRMED_RETENTION_DAYS", default=30)
+# Delivered and failed e-mails are kept this long, for staff to see what was sent to whom.
+PEERNET_OUTBOX_RETENTION_DAYS = env.int("PEERNET_OUTBOX_RETENTION_DAYS", default=90)
 # Sections other apps add to a member's data export: callables (user) -> (name, data).
 PEERNET_MEMBER_DATA_EXPORTERS = []
 

@@ -50,3 +50,38 @@ def test_leaving_revokes_the_feed_and_upcoming_invitations(
     registration_withdraw(registration=member.registration, actor=member)
     assert not CalendarFeed.objects.exists()
     assert not Invitation.objects.exists()
+
+
+def test_a_departing_member_gets_the_upcoming_meetings_withdrawn_from_their_calendar(
+    member, mailoutbox, django_capture_on_commit_callbacks
+):
+    sent, not_sent = MeetingFactory(), MeetingFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_invitations_send(meeting=sent)
+    Invitation.objects.create(meeting=not_sent, user=member, sequence_sent=None)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_withdraw(registration=member.registration, actor=member)
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [member.email]
+    assert message.subject.startswith("Removed from your calendar:")
+    text = calendar_text(message)
+    assert "METHOD:CANCEL" in text
+    assert ical_value(text, "UID") == sent.calendar_uid
+    assert sent.join_url not in message.body
+    assert not Invitation.objects.exists()
+
+
+def test_leaving_the_network_sends_the_withdrawal_before_deleting_the_account(
+    member, mailoutbox, django_capture_on_commit_callbacks
+):
+    from members.services import member_delete
+
+    meeting = MeetingFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_invitations_send(meeting=meeting)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        member_delete(user=member)
+    assert [m.subject.split(":")[0] for m in mailoutbox] == ["Removed from your calendar"]

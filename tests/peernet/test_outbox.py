@@ -215,3 +215,20 @@ def test_staff_see_messages_and_retry_failed_ones(client, django_capture_on_comm
 )
 def test_subjects_keep_only_visible_text_on_one_line(subject, expected):
     assert _queue(subject=subject).subject == expected
+
+
+def test_purge_forgets_old_delivered_and_failed_mail_only(settings):
+    settings.PEERNET_OUTBOX_RETENTION_DAYS = 90
+    now = timezone.now()
+    ages = {"old-sent": 91, "old-failed": 120, "old-queued": 200, "recent-sent": 10}
+    for purpose, days in ages.items():
+        message = _queue(purpose=purpose)
+        status = purpose.split("-")[1]
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            status=status, created_at=now - timedelta(days=days)
+        )
+    assert services.messages_purge(now=now) == 2
+    assert sorted(OutboxMessage.objects.values_list("purpose", flat=True)) == [
+        "old-queued",
+        "recent-sent",
+    ]
