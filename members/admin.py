@@ -20,6 +20,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .choices import POSITIVE_FLAGS, FlagCode, RegistrationStatus
+from .domains import domain_clean
 from .models import (
     KnownDomain,
     KnownOrganisation,
@@ -46,8 +47,19 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
+class KnownDomainForm(forms.ModelForm):
+    class Meta:
+        model = KnownDomain
+        fields = ["domain"]
+
+    def clean_domain(self):
+        # Normalised here, so that the formset sees @Calgary.CA and calgary.ca as one domain.
+        return domain_clean(self.cleaned_data["domain"])
+
+
 class KnownDomainInline(admin.TabularInline):
     model = KnownDomain
+    form = KnownDomainForm
     extra = 1
 
 
@@ -60,6 +72,11 @@ class KnownOrganisationAdmin(TranslationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("domains")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Requests awaiting a decision are assessed again against the edited list.
+        services.registration_flags_refresh_open()
 
     @admin.display(description=_("domains"))
     def domain_list(self, obj):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from .choices import (
     Province,
     RegistrationStatus,
 )
+from .domains import domain_clean, domain_normalise
 from .flags import reason_text
 from .validators import validate_person_name, validate_plain_text
 
@@ -112,8 +114,17 @@ class KnownDomain(models.Model):
         return self.domain
 
     def save(self, *args, **kwargs):
-        self.domain = self.domain.strip().lower().lstrip("@")
+        self.domain = domain_normalise(self.domain)
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # Normalised before the unique check, so that CALGARY.CA is found to be calgary.ca.
+        if self.domain and not (exclude and "domain" in exclude):
+            try:
+                self.domain = domain_clean(self.domain)
+            except ValidationError as error:
+                raise ValidationError({"domain": error.error_list}) from error
+        super().clean_fields(exclude=exclude)
 
 
 class Registration(models.Model):

@@ -76,6 +76,18 @@ def registration_flags_refresh(*, registration: Registration) -> list[Registrati
     )
 
 
+def registration_flags_refresh_open() -> int:
+    """Assess again every request still awaiting a decision (the known governments changed)."""
+    open_registrations = Registration.objects.filter(
+        status__in=[RegistrationStatus.SUBMITTED, RegistrationStatus.PENDING]
+    ).select_related("user")
+    count = 0
+    for registration in open_registrations:
+        registration_flags_refresh(registration=registration)
+        count += 1
+    return count
+
+
 @transaction.atomic
 def registration_submit(
     *,

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from members.choices import FlagCode, RegistrationStatus
-from members.models import Registration, RegistrationFlag
+from members.models import KnownDomain, KnownOrganisation, Registration, RegistrationFlag
 from tests.factories import KnownOrganisationFactory, RegistrationFactory, StaffFactory, UserFactory
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
@@ -186,3 +186,64 @@ def test_reject_page_for_one_request(staff_client):
     registration.refresh_from_db()
     assert registration.decision_reason == "Consultants are not eligible."
     assert registration.events.last().actor == staff_client.staff
+
+
+KNOWN_ADD = "admin:members_knownorganisation_add"
+
+
+def _known_organisation_post(staff_client, name, domains):
+    data = {
+        "name_en": name,
+        "name_fr": name,
+        "kind": "town",
+        "province": "ON",
+        "notes": "",
+        "domains-TOTAL_FORMS": str(len(domains)),
+        "domains-INITIAL_FORMS": "0",
+        "domains-MIN_NUM_FORMS": "0",
+        "domains-MAX_NUM_FORMS": "1000",
+    }
+    for index, domain in enumerate(domains):
+        data[f"domains-{index}-domain"] = domain
+    return staff_client.post(reverse(KNOWN_ADD), data)
+
+
+def test_known_domains_typed_by_staff_are_normalised(staff_client):
+    response = _known_organisation_post(staff_client, "Town of Foo", ["  @Foo-Town.CA. "])
+    assert response.status_code == 302
+    assert list(KnownDomain.objects.values_list("domain", flat=True)) == ["foo-town.ca"]
+
+
+@pytest.mark.parametrize(
+    "domains",
+    [["FOO-TOWN.CA"], ["bar.ca", "@BAR.ca"]],
+)
+def test_duplicate_known_domains_in_another_case_are_refused(staff_client, domains):
+    KnownOrganisationFactory(name_en="Town of Foo", domain__domain="foo-town.ca")
+    if domains == ["bar.ca", "@BAR.ca"]:
+        KnownDomain.objects.filter(domain="foo-town.ca").delete()
+    response = _known_organisation_post(staff_client, "Town of Other", domains)
+    assert response.status_code == 200
+    assert not KnownOrganisation.objects.filter(name_en="Town of Other").exists()
+
+
+@pytest.mark.parametrize(
+    "domain", ["https://baz.ca/", "jane@qux.ca", "ba z.ca", "ca", "-x.ca", "<b>x.ca"]
+)
+def test_what_is_not_a_domain_is_refused_with_a_translated_message(staff_client, domain):
+    with translation.override("fr"):
+        response = _known_organisation_post(staff_client, "Town of Baz", [domain])
+    assert response.status_code == 200
+    assert "Saisissez un domaine comme calgary.ca\u00a0:" in response.content.decode()
+    assert not KnownDomain.objects.exists()
+
+
+def test_adding_a_known_domain_updates_the_flags_of_waiting_requests(staff_client):
+    waiting = RegistrationFactory(user__email="a@foo-town.ca", organisation_name="Town of Foo")
+    decided = RegistrationFactory(
+        user__email="b@foo-town.ca", organisation_name="Foo", status=RegistrationStatus.APPROVED
+    )
+    response = _known_organisation_post(staff_client, "Town of Foo", ["Foo-Town.ca"])
+    assert response.status_code == 302
+    assert [flag.code for flag in waiting.flags.all()] == [FlagCode.KNOWN_GOVERNMENT]
+    assert not decided.flags.exists()

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from members.choices import OrganisationKind, Province
+from members.domains import domain_normalise
 from members.models import KnownDomain, KnownOrganisation
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "data" / "known_organisations.csv"
@@ -31,7 +32,7 @@ class Command(BaseCommand):
                 kind, province = row["kind"].strip(), row["province"].strip().upper()
                 if kind not in OrganisationKind.values or province not in Province.values:
                     raise CommandError(f"{path}:{line}: unknown kind or province")
-                domains = [d.strip().lower() for d in row["domains"].split("|") if d.strip()]
+                domains = [domain_normalise(d) for d in row["domains"].split("|") if d.strip()]
                 organisation = (
                     KnownOrganisation.objects.filter(domains__domain__in=domains).first()
                     or KnownOrganisation.objects.filter(name_en=row["name_en"].strip()).first()
