@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .choices import ELIGIBLE_KINDS, FlagCode, Province, RegistrationStatus
+from .domains import domain_normalise
 from .flags import reason_text
 from .models import KnownDomain, KnownOrganisation, Registration
 
@@ -26,27 +27,16 @@ _GENERIC_WORDS = frozenset(
     canton paroisse arrondissement nation cree mohawk tribal village district district
     """.split()
 )
-# Provincial, territorial and federal domains: their staff are not eligible.
-_SENIOR_GOVERNMENT_SUFFIXES = (
-    ".gc.ca",
-    ".canada.ca",
-    "gov.ab.ca",
-    "alberta.ca",
-    "gov.bc.ca",
-    "gov.mb.ca",
-    "gnb.ca",
-    "gov.nl.ca",
-    "novascotia.ca",
-    "gov.ns.ca",
-    "gov.nt.ca",
-    "gov.nu.ca",
-    "ontario.ca",
-    "gov.on.ca",
-    "gov.pe.ca",
-    "gouv.qc.ca",
-    "gov.sk.ca",
-    "gov.yk.ca",
-    "yukon.ca",
+# Provincial, territorial and federal domains and their sub-domains: their staff are not
+# eligible. Matched label by label, so that a town's own domain that merely ends in the same
+# letters (a hypothetical notalberta.ca) is not mistaken for the province's.
+SENIOR_GOVERNMENT_DOMAINS = frozenset(
+    """
+    gc.ca canada.ca
+    gov.ab.ca alberta.ca gov.bc.ca gov.mb.ca manitoba.ca gnb.ca gov.nl.ca novascotia.ca gov.ns.ca
+    gov.nt.ca gov.nu.ca ontario.ca gov.on.ca gov.pe.ca princeedwardisland.ca gouv.qc.ca quebec.ca
+    gov.sk.ca saskatchewan.ca gov.yk.ca yukon.ca
+    """.split()
 )
 
 
@@ -85,17 +75,36 @@ def name_key(first_name: str, last_name: str) -> str:
 def mailbox_key(email: str) -> str:
     """The mailbox an address delivers to: lower case, without a +tag."""
     local, _at, domain = email.strip().lower().rpartition("@")
-    return f"{local.split('+', 1)[0]}@{domain}"
+    return f"{local.split('+', 1)[0]}@{domain_normalise(domain)}"
 
 
 def email_domain(email: str) -> str:
-    return email.strip().lower().rpartition("@")[2]
+    return domain_normalise(email.strip().rpartition("@")[2])
+
+
+def is_senior_government_domain(domain: str) -> bool:
+    return any(candidate in SENIOR_GOVERNMENT_DOMAINS for candidate in _domain_candidates(domain))
 
 
 def _domain_candidates(domain: str) -> list[str]:
     """calgary.ca for mail.calgary.ca: an address at a sub-domain belongs to the parent."""
     labels = domain.split(".")
     return [".".join(labels[index:]) for index in range(len(labels) - 1)]
+
+
+def known_organisation_named(organisation_name: str) -> KnownOrganisation | None:
+    """The known government a request names (Calgary, City of Calgary, Ville de Calgary)."""
+    folded = fold(organisation_name).strip()
+    words = significant_words(organisation_name)
+    if not folded:
+        return None
+    for known in KnownOrganisation.objects.prefetch_related("domains"):
+        if not known.domains.all():
+            continue  # nothing to compare the address with
+        for name in filter(None, (known.name_en, known.name_fr)):
+            if fold(name).strip() == folded or (words and significant_words(name) == words):
+                return known
+    return None
 
 
 def known_organisation_for_domain(domain: str) -> KnownOrganisation | None:
@@ -146,9 +155,7 @@ def assess(registration: Registration) -> list[Finding]:
 
     if domain in webmail_domains():
         findings.append(Finding(FlagCode.WEBMAIL, {"domain": domain}))
-    elif domain.endswith(_SENIOR_GOVERNMENT_SUFFIXES) or domain in {
-        suffix.lstrip(".") for suffix in _SENIOR_GOVERNMENT_SUFFIXES
-    }:
+    elif is_senior_government_domain(domain):
         findings.append(Finding(FlagCode.SENIOR_GOVERNMENT, {"domain": domain}))
     elif known is not None:
         if not (
@@ -162,6 +169,19 @@ def assess(registration: Registration) -> list[Finding]:
                     {"domain": domain, "organisation": registration.organisation_name},
                 )
             )
+    elif (named := known_organisation_named(registration.organisation_name)) is not None:
+        # The request names a government whose domains are known, from another domain: a
+        # look-alike (calgary.ca.example.com, calgary-ca.com) must not pass for calgary.ca.
+        findings.append(
+            Finding(
+                FlagCode.DOMAIN_MISMATCH,
+                {
+                    "domain": domain,
+                    "organisation": registration.organisation_name,
+                    "known_domains": ", ".join(d.domain for d in named.domains.all()),
+                },
+            )
+        )
     elif not domain_mentions_organisation(domain, registration.organisation_name):
         findings.append(
             Finding(

@@ -22,8 +22,17 @@ REASONS = {
 }
 
 
+# A mismatch with a government whose domains are known says which domains were expected.
+KNOWN_DOMAINS_MISMATCH = _(
+    "The domain %(domain)s does not match “%(organisation)s”, whose known domains are: "
+    "%(known_domains)s."
+)
+
+
 def reason_text(code: str, params: dict) -> str:
     template = REASONS.get(code)
+    if code == FlagCode.DOMAIN_MISMATCH and params.get("known_domains"):
+        template = KNOWN_DOMAINS_MISMATCH
     if template is None:
         return code
     language = (get_language() or "en")[:2]

@@ -148,3 +148,42 @@ def test_mailbox_key(email, expected):
 def test_name_key_folds_case_accents_and_punctuation():
     assert eligibility.name_key("Sḵwx̱wú7mesh", "Kanien'kehá:ka") == "skwxwu7mesh kanien keha ka"
     assert eligibility.name_key("SKWXWU7MESH", "KANIEN’KEHÁ:KA") == "skwxwu7mesh kanien keha ka"
+
+
+@pytest.mark.parametrize(
+    "email", ["a.b@gatineau.ca.evil.com", "a.b@gatineau-ca.com", "a.b@villegatineau.ca"]
+)
+def test_lookalike_domain_of_the_named_known_government_is_a_mismatch(gatineau, email):
+    registration = RegistrationFactory(user__email=email, organisation_name="Ville de Gatineau")
+    findings = eligibility.assess(registration)
+    assert [f.code for f in findings] == [FlagCode.DOMAIN_MISMATCH]
+    domain = email.rpartition("@")[2]
+    with translation.override("en"):
+        assert findings[0].reason == (
+            f"The domain {domain} does not match “Ville de Gatineau”, whose known domains are: "
+            "gatineau.ca."
+        )
+    with translation.override("fr"):
+        assert findings[0].reason == (
+            f"Le domaine {domain} ne correspond pas à «\u00a0Ville de Gatineau\u00a0», dont les "
+            "domaines connus sont\u00a0: gatineau.ca."
+        )
+
+
+@pytest.mark.parametrize("domain", ["notalberta.ca", "myontario.ca", "xgnb.ca"])
+def test_town_domain_ending_like_a_province_is_not_senior_government(domain):
+    registration = RegistrationFactory(user__email=f"x@{domain}", organisation_name="Something")
+    assert FlagCode.SENIOR_GOVERNMENT not in _codes(registration)
+
+
+@pytest.mark.parametrize("domain", ["quebec.ca", "saskatchewan.ca", "mail.gov.sk.ca", "gc.ca"])
+def test_more_provincial_and_federal_domains_are_flagged(domain):
+    registration = RegistrationFactory(user__email=f"x@{domain}", organisation_name="Something")
+    assert _codes(registration) == [FlagCode.SENIOR_GOVERNMENT]
+
+
+def test_internationalised_domain_is_recognised_in_either_spelling():
+    KnownOrganisationFactory(name_en="Town of Été", name_fr="Ville d’Été", domain__domain="été.ca")
+    for email in ("x@été.ca", "y@xn--t-9fab.ca", "z@MAIL.ÉTÉ.CA"):
+        registration = RegistrationFactory(user__email=email, organisation_name="Ville d’Été")
+        assert _codes(registration) == [FlagCode.KNOWN_GOVERNMENT], email
