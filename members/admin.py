@@ -14,11 +14,12 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from . import services
+from . import eligibility, services
 from .choices import POSITIVE_FLAGS, FlagCode, RegistrationStatus
 from .domains import domain_clean
 from .models import (
@@ -225,6 +226,17 @@ class RegistrationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("flags")
 
+    def get_search_results(self, request, queryset, search_term):
+        """Names are also found without their accents or apostrophes, however they were typed
+        (Cote finds Côté, Skwxwu7mesh finds Sḵwx̱wú7mesh, decomposed or not)."""
+        # PostgreSQL refuses a NUL character in a query: it can only be a mistake or a probe.
+        search_term = search_term.replace("\x00", "")
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        folded = " ".join(eligibility.name_key(search_term, "").split())
+        if folded:
+            results = results | queryset.filter(person_key__contains=folded)
+        return results, may_have_duplicates
+
     @admin.display(description=_("name"), ordering="user__last_name")
     def person(self, obj):
         return format_html("{}<br><small>{}</small>", obj.user.get_full_name(), obj.user.email)
@@ -339,9 +351,13 @@ class RegistrationAdmin(admin.ModelAdmin):
                 % {"name": registration.user.get_full_name()},
                 messages.SUCCESS,
             )
-        return HttpResponseRedirect(
-            request.POST.get("next") or reverse("admin:members_registration_changelist")
-        )
+        # Back to the page the reviewer came from (the filtered queue), never to another site.
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = reverse("admin:members_registration_changelist")
+        return HttpResponseRedirect(next_url)
 
     def reject_view(self, request, pk):
         self._check_decide_permission(request)

@@ -247,3 +247,60 @@ def test_adding_a_known_domain_updates_the_flags_of_waiting_requests(staff_clien
     assert response.status_code == 302
     assert [flag.code for flag in waiting.flags.all()] == [FlagCode.KNOWN_GOVERNMENT]
     assert not decided.flags.exists()
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", "javascript:x"])
+def test_one_click_approve_never_returns_to_another_site(staff_client, next_url):
+    registration = RegistrationFactory()
+    url = reverse("admin:members_registration_approve", args=[registration.pk])
+    response = staff_client.post(url, {"next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == reverse(CHANGELIST)
+
+
+def test_one_click_approve_returns_to_the_filtered_queue(staff_client):
+    registration = RegistrationFactory()
+    url = reverse("admin:members_registration_approve", args=[registration.pk])
+    back = reverse(CHANGELIST) + "?status__exact=pending"
+    response = staff_client.post(url, {"next": back})
+    assert response["Location"] == back
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Cote",
+        "côté",
+        "Co\u0302te\u0301",
+        "Skwxwu7mesh",
+        "Sḵwx̱wú7mesh",
+        "kanien'keha",
+        "Kanien’kehá",
+    ],
+)
+def test_search_finds_names_without_their_accents_however_typed(staff_client, query):
+    RegistrationFactory(
+        user=UserFactory(email="a@gatineau.ca", first_name="Éric", last_name="Côté"),
+        organisation_name="Town A",
+    )
+    RegistrationFactory(
+        user=UserFactory(
+            email="b@gatineau.ca",
+            first_name="Sk\u0331wx\u0331wu\u03017mesh",
+            last_name="Kanien'kehá:ka",
+        ),
+        organisation_name="Town B",
+    )
+    RegistrationFactory(organisation_name="Town C")
+    response = staff_client.get(reverse(CHANGELIST), {"q": query})
+    html = response.content.decode()
+    assert response.status_code == 200
+    expected = "Town B" if "7" in query or "kan" in query.lower() else "Town A"
+    assert expected in html
+    assert "Town C" not in html
+
+
+def test_search_with_a_nul_character_is_not_an_error(staff_client):
+    RegistrationFactory(organisation_name="Town A")
+    response = staff_client.get(reverse(CHANGELIST), {"q": "Town\x00"})
+    assert response.status_code == 200
