@@ -4,7 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import translation
 
 from peernet.outbox.services import message_queue
@@ -18,6 +18,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if language in Language.values:
             user.preferred_language = language
         return super().save_user(request, user, form, commit=commit)
+
+    def get_logout_redirect_url(self, request):
+        """The home page in the language of the page the person signed out from."""
+        return reverse("home")
 
     def get_email_confirmation_url(self, request, emailconfirmation):
         """The link opens the confirmation page in the registrant's language, like the mail."""

@@ -281,3 +281,12 @@ def test_profile_edit_saves_and_rejects_bad_input(client):
     registration.refresh_from_db()
     assert (registration.user.first_name, registration.user.preferred_language) == ("Éloïse", "fr")
     assert registration.wants_interpretation is False
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_signing_out_lands_on_the_home_page_in_the_same_language(client, language):
+    client.force_login(User.objects.create_user(email="leaving@gatineau.ca", password="x"))
+    with translation.override(language):
+        response = client.post(reverse("account_logout"))
+        assert response["Location"] == reverse("home")
+    assert response["Location"] == f"/{language}/"
