@@ -39,6 +39,14 @@ class AccountAdapter(DefaultAccountAdapter):
         """Render in the recipient's language and store in the outbox instead of sending now."""
         language = self._language_for(email)
         request = allauth_context.request
+        # Links open the site in the language of the message (a reset asked from an English
+        # page by a French-speaking member leads to the French page).
+        context = {
+            key: translate_url(value, language)
+            if key in ("password_reset_url", "signup_url") and isinstance(value, str)
+            else value
+            for key, value in context.items()
+        }
         full_context = {
             "request": request,
             "email": email,

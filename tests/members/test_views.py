@@ -290,3 +290,55 @@ def test_signing_out_lands_on_the_home_page_in_the_same_language(client, languag
         response = client.post(reverse("account_logout"))
         assert response["Location"] == reverse("home")
     assert response["Location"] == f"/{language}/"
+
+
+def _html_part(message):
+    return next(content for content, mimetype in message.alternatives if mimetype == "text/html")
+
+
+def test_verification_mail_has_an_html_part_in_the_registrants_language(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, "en")
+    (verification,) = mail.outbox
+    html = _html_part(verification)
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="fr">' in html
+    assert "Pour confirmer que cette adresse est bien la vôtre" in html
+    link = re.search(r"https?://\S+/confirm-email/\S+/", verification.body).group(0)
+    assert f'<a href="{link}">' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "sentence"),
+    [
+        ("en", "[PeerNet] Choose a new PeerNet password", "your password stays as it is"),
+        ("fr", "[PeerNet] Choisissez un nouveau mot de passe PeerNet", "votre mot de passe reste"),
+    ],
+)
+def test_password_reset_mail_is_in_the_members_language(
+    client, django_capture_on_commit_callbacks, language, subject, sentence
+):
+    member = MemberFactory(user__preferred_language=language)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": member.user.email})
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.subject == subject
+    assert sentence in message.body
+    assert "e-mail" not in message.body.lower().replace("courriel", "")
+    assert f'<html lang="{language}">' in _html_part(message)
+    assert f"/{language}/accounts/password/reset/key/" in message.body
+
+
+def test_password_reset_for_an_unknown_address_is_in_the_pages_language(
+    client, django_capture_on_commit_callbacks
+):
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": "nobody@gatineau.ca"})
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.subject == "[PeerNet] Aucun compte PeerNet à cette adresse"
+    assert "envoyez une demande ici" in message.body
+    assert '<html lang="fr">' in _html_part(message)
