@@ -170,7 +170,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "job_title",
     ]
     list_select_related = ["user"]
-    actions = ["approve_selected", "reject_selected", "refresh_flags"]
+    actions = ["approve_selected", "reject_selected", "refresh_flags", "delete_people"]
     inlines = [RegistrationEventInline]
     readonly_fields = [
         "user",
@@ -439,6 +439,32 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reject the selected requests…"))
     def reject_selected(self, request, queryset):
         return self._reject_page(request, list(queryset.select_related("user")))
+
+    def get_actions(self, request):
+        # Django's own bulk delete would bypass the services (no history, mail left behind).
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # people are deleted with their account, through the action below
+
+    @admin.action(
+        description=_("Delete the selected people (account, request, history and mail)"),
+        permissions=["change"],
+    )
+    def delete_people(self, request, queryset):
+        users = [registration.user for registration in queryset.select_related("user")]
+        for user in users:
+            if not user.is_staff:
+                services.member_delete(user=user)
+        deleted = sum(1 for user in users if not user.is_staff)
+        self.message_user(
+            request,
+            ngettext("%(count)d person was deleted.", "%(count)d people were deleted.", deleted)
+            % {"count": deleted},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Run the eligibility assistant again"))
     def refresh_flags(self, request, queryset):

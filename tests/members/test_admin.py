@@ -304,3 +304,24 @@ def test_search_with_a_nul_character_is_not_an_error(staff_client):
     RegistrationFactory(organisation_name="Town A")
     response = staff_client.get(reverse(CHANGELIST), {"q": "Town\x00"})
     assert response.status_code == 200
+
+
+def test_staff_delete_people_through_the_service_not_a_bare_delete(staff_client):
+    from members.models import User
+    from peernet.outbox.models import OutboxMessage
+    from peernet.outbox.services import message_queue
+
+    spam = RegistrationFactory(user__email="spam@example.com")
+    kept = RegistrationFactory(user__email="kept@gatineau.ca")
+    message_queue(to_email="spam@example.com", subject="s", text="t", language="en", purpose="x")
+    changelist = staff_client.get(reverse(CHANGELIST))
+    actions = dict(changelist.context["action_form"].fields["action"].choices)
+    assert "delete_selected" not in actions
+    assert "delete_people" in actions
+    response = staff_client.post(
+        reverse(CHANGELIST), {"action": "delete_people", "_selected_action": [spam.pk]}, follow=True
+    )
+    assert "1 person was deleted." in [str(m) for m in response.context["messages"]]
+    assert not User.objects.filter(email="spam@example.com").exists()
+    assert not OutboxMessage.objects.filter(to_email="spam@example.com").exists()
+    assert Registration.objects.filter(pk=kept.pk).exists()
