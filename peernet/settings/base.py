@@ -92,7 +92,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project catalogue first, then Canadian French wording for django-allauth (courriel).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "peernet" / "locale_overrides"]
 USE_I18N = True
 TIME_ZONE = "America/Toronto"
 USE_TZ = True

@@ -342,3 +342,12 @@ def test_password_reset_for_an_unknown_address_is_in_the_pages_language(
     assert message.subject == "[PeerNet] Aucun compte PeerNet à cette adresse"
     assert "envoyez une demande ici" in message.body
     assert '<html lang="fr">' in _html_part(message)
+
+
+def test_account_pages_say_courriel_in_french(client):
+    response = client.post(
+        "/fr/accounts/login/", {"login": "nobody@gatineau.ca", "password": "wrong-password-1"}
+    )
+    html = response.content.decode()
+    assert "L’adresse courriel ou le mot de passe sont incorrects." in html
+    assert "e-mail" not in html
