@@ -45,6 +45,17 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: a French request earlier in the thread must not leak into
+    the next test's reverse() or messages."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate-limit counters and cached fragments never carry over from one test to the next."""
     from django.core.cache import cache
