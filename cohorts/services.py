@@ -435,9 +435,15 @@ def _community_row_import(
     claimed.add(community.pk)
     labels = [label for label in re.split(r"[|;]", row["cohort"] or "") if label.strip()]
     wanted = {_cohort_get_or_create(label, result, cohorts).pk for label in labels}
-    new_cohorts = wanted - set(community.cohorts.values_list("pk", flat=True))
+    current = set(community.cohorts.values_list("pk", flat=True))
+    new_cohorts = wanted - current
     if new_cohorts:
         community.cohorts.add(*new_cohorts)
+    # The file lists every cohort of the community: one corrected in the file is left.
+    old_cohorts = current - wanted if wanted else set()
+    if old_cohorts:
+        community.cohorts.remove(*old_cohorts)
+    new_cohorts |= old_cohorts
     partners = _partner_names(row)
     partners_changed = _partners_sync(community, partners)
     names = [values["name_en"], *(name for name, _french in partners)]

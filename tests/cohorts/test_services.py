@@ -369,3 +369,19 @@ def test_a_new_community_sharing_a_french_name_does_not_rename_another(tmp_path)
         "City of B",
         "City of C",
     ]
+
+
+def test_a_cohort_corrected_in_the_file_replaces_the_old_one(tmp_path):
+    services.communities_import(path=CSV)
+    path = tmp_path / "moved.csv"
+    path.write_text(
+        CSV.read_text(encoding="utf-8").replace(
+            "Town of Canmore,Ville de Canmore,2021/22,", "Town of Canmore,Ville de Canmore,2022/23,"
+        ),
+        encoding="utf-8",
+    )
+    result = services.communities_import(path=path)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 24)
+    canmore = Community.objects.get(slug="town-of-canmore")
+    assert list(canmore.cohorts.values_list("label", flat=True)) == ["2022/23"]
+    assert services.communities_import(path=path).unchanged == 25
