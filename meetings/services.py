@@ -510,8 +510,13 @@ def theme_suggest(*, user, title: str, details: str = "", language: str) -> Them
     """A member suggests a theme; their own vote comes with it."""
     if not selectors.user_is_member(user):
         raise AnswerError(_("Only members of the network can suggest themes."), code="member")
+    title = one_line(title or "")
+    # A form sent twice (double click, reload) must not list the same suggestion twice.
+    existing = Theme.objects.filter(suggested_by=user, title__iexact=title).first()
+    if existing is not None:
+        return existing
     theme = Theme(
-        title=one_line(title or ""),
+        title=title,
         details=multiline(details or ""),
         language=language if language in LANGUAGE_CODES else LANGUAGE_CODES[0],
         suggested_by=user,

@@ -511,6 +511,15 @@ def test_a_suggested_theme_keeps_no_control_character(member):
     assert theme.details == "Why\nit"
 
 
+def test_a_suggestion_sent_twice_is_listed_once(member):
+    first = services.theme_suggest(user=member, title="Heat pumps", language="en")
+    again = services.theme_suggest(user=member, title="heat pumps ", language="en")
+    assert again.pk == first.pk
+    assert first.votes.count() == 1
+    other = MemberFactory().user
+    assert services.theme_suggest(user=other, title="Heat pumps", language="en").pk != first.pk
+
+
 def test_voting_twice_counts_once_and_can_be_withdrawn(member):
     theme = ThemeFactory()
     services.theme_vote(theme=theme, user=member)
