@@ -6,7 +6,7 @@ filtering the queue) and a sentence that says why it was raised, in the reviewer
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +44,8 @@ SENIOR_GOVERNMENT_DOMAINS = frozenset(
 class Finding:
     code: str
     params: dict
+    # The government recognised from the domain, for KNOWN_GOVERNMENT findings.
+    organisation: KnownOrganisation | None = field(default=None, compare=False)
 
     @property
     def reason(self) -> str:
@@ -150,6 +152,7 @@ def assess(registration: Registration) -> list[Finding]:
                 FlagCode.KNOWN_GOVERNMENT,
                 # Both names, so that the reason reads right in the reviewer's language.
                 {"domain": domain, "organisation": {"en": known.name_en, "fr": known.name_fr}},
+                organisation=known,
             )
         )
 

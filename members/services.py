@@ -63,9 +63,7 @@ def _transition(
 def registration_flags_refresh(*, registration: Registration) -> list[RegistrationFlag]:
     """Run the eligibility assistant again and store its findings."""
     findings = eligibility.assess(registration)
-    known = eligibility.known_organisation_for_domain(
-        eligibility.email_domain(registration.user.email)
-    )
+    known = next((finding.organisation for finding in findings if finding.organisation), None)
     if registration.known_organisation_id != (known.pk if known else None):
         registration.known_organisation = known
         registration.save(update_fields=["known_organisation"])

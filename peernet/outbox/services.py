@@ -172,9 +172,10 @@ def _deliver(message: OutboxMessage, connection) -> None:
     if connection is not None:
         _build_email(message, connection).send()
         return
-    if not isinstance(get_connection(), SMTPBackend):
+    fresh = get_connection()
+    if not isinstance(fresh, SMTPBackend):
         # Console, file and memory backends: one fresh connection (and file) per message.
-        _build_email(message, get_connection()).send()
+        _build_email(message, fresh).send()
         return
     try:
         _build_email(message, _connection_reused()).send()
