@@ -53,13 +53,23 @@ def redis_down(settings):
     settings.ACCOUNT_RATE_LIMITS = {"signup": "20/m/ip"}  # allauth uses the cache for these
     previous = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url, app.conf.task_always_eager = dead, False
-    app._pool = None
+    _forget_broker_connections()
     try:
         yield
     finally:
         app.conf.broker_url, app.conf.task_always_eager = previous
-        app._pool = None
+        _forget_broker_connections()
         caches["default"].close()
+
+
+def _forget_broker_connections():
+    """Celery keeps pools of connections and producers: drop them when the broker changes, so
+    that later tests (the real worker's) reach the real broker again."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.control.mailbox._producer_pool = None
 
 
 def test_registration_goes_through_and_its_mail_waits_for_the_broker(
