@@ -65,8 +65,6 @@ def redis_down(settings):
 def _forget_broker_connections():
     """Celery keeps pools of connections and producers: drop them when the broker changes, so
     that later tests (the real worker's) reach the real broker again."""
-    if app._pool is not None:
-        app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
     app.control.mailbox._producer_pool = None
