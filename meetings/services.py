@@ -383,6 +383,9 @@ def invitation_answer(*, meeting: Meeting, user, response: str) -> Invitation:
     """Record a member's answer; accepting again after a decline brings their copy up to date."""
     if response not in (Response.ACCEPTED, Response.DECLINED):
         raise ValueError(f"Not an answer: {response!r}")
+    # Checked on the row as it is now, locked: an answer cannot slip in beside a cancellation
+    # (meeting_cancel takes the same lock) or after a move to an earlier end.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     invitation_answer_check(meeting=meeting, user=user)
     invitation = _invitation_get_or_create(meeting=meeting, user=user)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)

@@ -5,16 +5,20 @@ Thin: selectors read, services decide. The join link and passcode reach a respon
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, TemplateView
 
 from . import ical, selectors, services
@@ -22,7 +26,7 @@ from .choices import Response
 from .forms import AnswerForm, InterpretationForm, ThemeForm
 from .links import meeting_links
 from .models import Meeting, Theme
-from .timezones import meeting_zone_times, zone_for_province
+from .timezones import EASTERN, meeting_zone_times, zone_for_province
 from .tokens import InvalidAnswerToken, answer_token_read
 
 ANSWERS = {"accept": Response.ACCEPTED, "decline": Response.DECLINED}
@@ -153,26 +157,61 @@ class FeedView(View):
         return _private(response)
 
 
-class AnswerLinkView(View):
-    """The one-click answer link of an invitation e-mail; no sign-in needed.
+# What each reason for refusing an answer link answers: the status and the page's message.
+# An ended meeting is gone for good (410); a cancelled one conflicts with answering (409), as
+# on the member's page.
+_ANSWER_REFUSALS = {
+    "ended": (410, gettext_lazy("This meeting is over: its answer links no longer work.")),
+    "cancelled": (409, gettext_lazy("This meeting was cancelled.")),
+    "not_member": (403, gettext_lazy("This invitation is no longer valid.")),
+}
 
-    The signed token names the member and the meeting; the answer is in the path, so the
-    same token serves both buttons and the member can change their mind.
+
+@method_decorator(csrf_exempt, name="dispatch")
+class AnswerLinkView(View):
+    """The answer link of an invitation e-mail: a page to confirm on, no sign-in needed.
+
+    Mail scanners open every link of a message, with GET or HEAD and sometimes in order, so
+    GET and HEAD only show the meeting, the member's current answer and one button; only the
+    POST of that button records. The page is in the member's own language whatever the
+    prefix of the address, since a forwarded or retyped link may carry the other one.
+
+    CSRF protection is off for this view on purpose: the page is opened from a mail client,
+    with no session and so no CSRF cookie to check against; the signed token in the address
+    is the proof of who answers, and a forged cross-site POST would need that token, which
+    only the member's mailbox holds.
     """
 
-    def head(self, request, token, answer):
-        # Mail scanners probe links with HEAD: the same status as GET, with nothing recorded.
+    http_method_names = ["get", "head", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        return _protect(super().dispatch(request, *args, **kwargs))
+
+    def get(self, request, token, answer):
         target = self._target(request, token, answer)
         if isinstance(target, HttpResponse):
             return target
         meeting, user = target
-        try:
-            services.invitation_answer_check(meeting=meeting, user=user)
-        except ValidationError as error:
-            return self._error(request, " ".join(error.messages), status=409, meeting=meeting)
-        return self._protect(HttpResponse(status=200))
+        invitation = selectors.invitation_for(meeting=meeting, user=user)
+        return self._page(
+            "meetings/answer_confirm.html",
+            request,
+            user=user,
+            meeting=meeting,
+            context={
+                "answer": answer,
+                "current": invitation.response if invitation else Response.NEEDS_ACTION,
+                "action_url": self._url(user=user, token=token, answer=answer),
+            },
+        )
 
-    def get(self, request, token, answer):
+    def head(self, request, token, answer):
+        # Scanners probe with HEAD: the same status and headers as GET, and the server sends
+        # no body.
+        return self.get(request, token, answer)
+
+    def post(self, request, token, answer):
+        # Whatever the body holds is ignored: the address alone says who answers what.
         target = self._target(request, token, answer)
         if isinstance(target, HttpResponse):
             return target
@@ -181,61 +220,141 @@ class AnswerLinkView(View):
             invitation = services.invitation_answer(
                 meeting=meeting, user=user, response=ANSWERS[answer]
             )
-        except ValidationError as error:
-            return self._error(request, " ".join(error.messages), status=409, meeting=meeting)
+        except Meeting.DoesNotExist:
+            return self._meeting_gone(request, user=user)
+        except services.AnswerError as error:
+            return self._refusal(request, error, user=user, meeting=meeting)
         other = "decline" if answer == "accept" else "accept"
-        response = render(
-            request,
+        return self._page(
             "meetings/answer_done.html",
-            {
-                "meeting": meeting,
+            request,
+            user=user,
+            meeting=invitation.meeting,
+            context={
                 "invitation": invitation,
-                "other_answer_url": reverse(
-                    "meetings:answer", kwargs={"token": token, "answer": other}
-                ),
+                "other_answer": other,
+                "other_answer_url": self._url(user=user, token=token, answer=other),
             },
         )
-        return self._protect(response)
 
     def _target(self, request, token, answer):
         """The meeting and the member the link is for, or the error page that says why not."""
-        if answer not in ANSWERS:
-            return self._error(request, _("This answer link is not valid."), status=400)
         try:
             target = answer_token_read(token)
         except InvalidAnswerToken:
             return self._error(
                 request,
-                _(
+                gettext_lazy(
                     "This answer link is not valid. It may have been cut or changed: "
                     "use the buttons in the invitation e-mail, or answer from your page."
                 ),
                 status=400,
             )
+        # The token's holder, member or not, decides the language of every page from here on.
+        holder = get_user_model().objects.filter(pk=target.user_id).first()
+        if answer not in ANSWERS:
+            return self._error(
+                request, gettext_lazy("This answer link is not valid."), status=400, user=holder
+            )
         meeting = Meeting.objects.filter(pk=target.meeting_id).first()
-        user = selectors.members_active().filter(pk=target.user_id).first()
         if meeting is None:
-            return self._error(request, _("This meeting no longer exists."), status=404)
+            return self._meeting_gone(request, user=holder)
+        user = selectors.members_active().filter(pk=target.user_id).first()
         if user is None:
             return self._error(
-                request, _("This invitation is no longer valid."), status=403, meeting=meeting
+                request,
+                gettext_lazy("This invitation is no longer valid."),
+                status=403,
+                user=holder,
+                meeting=meeting,
             )
+        if request.user.is_authenticated and request.user.pk != user.pk:
+            # Someone signed in as another person is replaying a link that is not theirs.
+            return self._error(
+                request,
+                gettext_lazy(
+                    "This answer link was sent to another member. "
+                    "Answer for yourself from your own page."
+                ),
+                status=403,
+                user=request.user,
+                meeting=meeting,
+            )
+        try:
+            services.invitation_answer_check(meeting=meeting, user=user)
+        except services.AnswerError as error:
+            return self._refusal(request, error, user=user, meeting=meeting)
         return meeting, user
 
-    def _error(self, request, message, *, status, meeting=None):
-        response = render(
+    def _refusal(self, request, error, *, user, meeting):
+        status, message = _ANSWER_REFUSALS.get(error.code, (409, None))
+        return self._error(
             request,
+            message or " ".join(error.messages),
+            status=status,
+            user=user,
+            meeting=meeting,
+        )
+
+    def _meeting_gone(self, request, *, user):
+        return self._error(
+            request, gettext_lazy("This meeting no longer exists."), status=404, user=user
+        )
+
+    def _error(self, request, message, *, status, user=None, meeting=None):
+        return self._page(
             "meetings/answer_error.html",
-            {"message": message, "meeting": meeting},
+            request,
+            user=user,
+            meeting=meeting,
+            context={"message": message},
             status=status,
         )
-        return self._protect(response)
 
-    def _protect(self, response):
-        # The token is in the address: it must not leak through the Referer header.
-        response["Referrer-Policy"] = "no-referrer"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return _private(response)
+    def _page(self, template, request, *, user, meeting, context, status=200):
+        """Render in the member's language; without a known member, in the address's."""
+        language = getattr(user, "preferred_language", None) or get_language()
+        with translation.override(language):
+            if meeting is not None:
+                context = {**context, **_answer_times(meeting=meeting, user=user)}
+            # The message may be lazy: it is rendered here, in the member's language.
+            context = {**context, "meeting": meeting}
+            response = render(request, template, context, status=status)
+        response["Content-Language"] = language
+        return response
+
+    @staticmethod
+    def _url(*, user, token, answer):
+        """The link's address in the member's language, for the button's form."""
+        with translation.override(user.preferred_language):
+            return reverse("meetings:answer", kwargs={"token": token, "answer": answer})
+
+
+def _answer_times(*, meeting: Meeting, user) -> dict:
+    """The meeting in Eastern time and, where it differs, in the member's own zone."""
+    own_zone = _own_zone(user) if user is not None else None
+    own_times = next(
+        (
+            times
+            for times in meeting_zone_times(
+                starts_at=meeting.starts_at, ends_at=meeting.ends_at, own_zone=own_zone
+            )
+            if times.is_own and times.zone.key != EASTERN.key
+        ),
+        None,
+    )
+    return {
+        "starts_eastern": meeting.starts_at.astimezone(EASTERN),
+        "ends_eastern": meeting.ends_at.astimezone(EASTERN),
+        "own_times": own_times,
+    }
+
+
+def _protect(response):
+    """Answer-link responses: the token is in the address, so it must not leak or be kept."""
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return _private(response)
 
 
 class AnswerView(MemberRequiredMixin, View):

@@ -5,11 +5,15 @@ expected, unknown choices, forged tokens), the answer is a page or a 4xx, never 
 nobody but a member ever receives a join link.
 """
 
+from datetime import timedelta
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from meetings.tokens import answer_token_make
 from tests.cohorts.factories import CommunityFactory
 from tests.factories import MemberFactory, RegistrationFactory
 from tests.meetings.factories import MeetingFactory
@@ -36,7 +40,7 @@ FORM_FIELDS = [
 ]  # fmt: skip
 
 
-def _routes(meeting, community):
+def _routes(meeting, community, answer_tokens=()):
     return [
         ("home", {}),
         ("members:register", {}),
@@ -53,6 +57,11 @@ def _routes(meeting, community):
         ("meetings:interpretation", {"pk": meeting.pk}),
         ("meetings:answer", {"token": "forged.token:abc", "answer": "accept"}),
         ("meetings:answer", {"token": "x" * 300, "answer": "maybe"}),
+        *[
+            ("meetings:answer", {"token": token, "answer": answer})
+            for token in answer_tokens
+            for answer in ("accept", "decline", "maybe")
+        ],
         ("meetings:feed", {"token": "not-a-real-token"}),
         ("meetings:feed_regenerate", {}),
         ("meetings:feed_revoke", {}),
@@ -87,8 +96,19 @@ def setting():
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_no_page_answers_hostile_input_with_a_server_error(setting, language):
     meeting, community, clients = setting
+    # Real answer links too (an open meeting and an ended one), not only forged ones.
+    member = get_user_model().objects.get(email="member@gatineau.ca")
+    ended = MeetingFactory(
+        starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    answer_tokens = [
+        answer_token_make(user_id=member.pk, meeting_id=item.pk) for item in (meeting, ended)
+    ]
     with translation.override(language):
-        urls = [reverse(name, kwargs=kwargs) for name, kwargs in _routes(meeting, community)]
+        urls = [
+            reverse(name, kwargs=kwargs)
+            for name, kwargs in _routes(meeting, community, answer_tokens)
+        ]
     failures = []
     for who, client in clients.items():
         for url in urls:

@@ -81,13 +81,23 @@ def test_member_pages_are_accessible(browser_page, live_server, axe_violations, 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_answer_pages_are_accessible(browser_page, live_server, axe_violations, language):
     meeting = MeetingFactory()
-    member = MemberFactory().user
+    member = MemberFactory(user__preferred_language=language).user
     token = answer_token_make(user_id=member.pk, meeting_id=meeting.pk)
     page = browser_page
     answer = PATHS[language]["answer"]
     page.goto(live_server.url + answer.format(token=token))
+    assert page.locator("html").get_attribute("lang") == language
+    assert axe_violations(page) == []
+    # Opening the link records nothing: the button does.
+    assert not meeting.invitations.exists()
+    page.locator("main form button").click()
+    page.wait_for_load_state()
     assert axe_violations(page) == []
     assert meeting.invitations.get(user=member).response == "accepted"
+    # One more button changes the answer, still without signing in.
+    page.locator("main form button").click()
+    page.wait_for_load_state()
+    assert meeting.invitations.get(user=member).response == "declined"
 
     response = page.goto(live_server.url + answer.format(token=token + "x"))
     assert response.status == 400

@@ -286,8 +286,15 @@ def _answer_url(user, meeting, answer="accept", language="en"):
     return url("answer", language, kwargs={"token": token, "answer": answer})
 
 
-def test_the_accept_link_records_the_answer_without_sign_in(client, member, meeting):
-    response = client.get(_answer_url(member, meeting))
+def test_the_accept_link_shows_a_page_and_only_its_button_records(client, member, meeting):
+    link = _answer_url(member, meeting)
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "Confirm: I will attend" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+    response = client.post(link)
     assert response.status_code == 200
     assert Invitation.objects.get(meeting=meeting, user=member).response == Response.ACCEPTED
     assert response["Referrer-Policy"] == "no-referrer"
@@ -295,8 +302,10 @@ def test_the_accept_link_records_the_answer_without_sign_in(client, member, meet
     assert_no_secrets(response)
 
 
-def test_the_decline_link_records_the_answer(client, member, meeting):
+def test_the_decline_link_records_the_answer_on_post(client, member, meeting):
     client.get(_answer_url(member, meeting, "decline"))
+    assert not Invitation.objects.exists()
+    client.post(_answer_url(member, meeting, "decline"))
     assert Invitation.objects.get(meeting=meeting, user=member).response == Response.DECLINED
 
 
