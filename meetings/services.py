@@ -251,6 +251,8 @@ def _queue_calendar_mail(*, invitation: Invitation, meeting: Meeting, kind: str)
         dedupe_key=f"meetings.{method.lower()}:{invitation.pk}:{meeting.sequence}",
         calendar=calendar,
         calendar_method=method,
+        # A REQUEST's text and calendar hold the member's one-click answer links.
+        carries_secret=method == "REQUEST",
     )
 
 
@@ -445,6 +447,7 @@ def _reminder_queue(*, invitation: Invitation, kind: str) -> bool:
             language=language,
             purpose="meetings.reminder",
             dedupe_key=f"meetings.reminder:{invitation.pk}:{kind}",
+            carries_secret=True,  # the one-click answer links, when not yet accepted
         )
         return True
 

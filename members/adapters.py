@@ -66,4 +66,6 @@ class AccountAdapter(DefaultAccountAdapter):
             html=html,
             language=language,
             purpose=f"account.{template_prefix.rsplit('/', 1)[-1]}",
+            # Account mail carries reset and confirmation keys, or links that lead to them.
+            carries_secret=True,
         )

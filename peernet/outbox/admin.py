@@ -1,4 +1,14 @@
-"""What was sent to whom, and when: the outbox in the admin (read-only, with a retry action)."""
+"""What was sent to whom, and when: the outbox in the admin (read-only, with a retry action).
+
+Staff who may view the outbox see each message's recipient, subject, purpose and state. The
+body (text, HTML, calendar) is shown only to those with the ``view_outboxmessage_body``
+permission, and never for a message that carries a credential: a password-reset link read in
+the admin is a way into its recipient's account.
+
+Superusers hold every permission, so they read ordinary bodies: refusing them would be for
+show, since a superuser can grant themselves the permission. Messages that carry a credential
+stay hidden from them too, because nobody needs another person's working link.
+"""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +16,18 @@ from django.utils.translation import ngettext
 
 from . import services
 from .models import MessageStatus, OutboxMessage
+
+BODY_FIELDS = ("body_text", "body_html", "calendar")
+BODY_PERMISSION = "outbox.view_outboxmessage_body"
+
+
+def body_visible(*, user, message: OutboxMessage | None) -> bool:
+    return (
+        message is not None
+        and not message.carries_secret
+        and message.body_erased_at is None
+        and user.has_perm(BODY_PERMISSION)
+    )
 
 
 @admin.register(OutboxMessage)
@@ -17,14 +39,32 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "purpose",
         "language",
         "status",
+        "carries_secret",
         "attempts",
         "sent_at",
     ]
-    list_filter = ["status", "purpose", "language"]
+    list_filter = ["status", "carries_secret", "purpose", "language"]
+    # Never the body: a search that matches on it would tell, guess by guess, what it says.
     search_fields = ["to_email", "subject", "purpose"]
     date_hierarchy = "created_at"
     actions = ["retry_failed"]
     readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The admin accepts a filter on any field of the model from the address bar
+        # (?body_text__contains=...): on a body, that would read it one guess at a time.
+        if lookup.split("__", 1)[0] in BODY_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_fields(self, request, obj=None):
+        fields = [field.name for field in OutboxMessage._meta.fields if field.name != "id"]
+        if body_visible(user=request.user, message=obj):
+            return fields
+        return [name for name in fields if name not in BODY_FIELDS]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
 
     def has_add_permission(self, request):
         return False
@@ -35,15 +75,28 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send the selected failed messages again"))
     def retry_failed(self, request, queryset):
         failed = list(queryset.filter(status=MessageStatus.FAILED))
-        for message in failed:
-            services.message_retry(message=message)
+        queued = sum(services.message_retry(message=message) for message in failed)
         self.message_user(
             request,
             ngettext(
                 "%(count)d message was queued again.",
                 "%(count)d messages were queued again.",
-                len(failed),
+                queued,
             )
-            % {"count": len(failed)},
+            % {"count": queued},
             messages.SUCCESS,
         )
+        erased = len(failed) - queued
+        if erased:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d message cannot be sent again: its body was erased after "
+                    "delivery. Its recipient can ask for a new one.",
+                    "%(count)d messages cannot be sent again: their body was erased after "
+                    "delivery. Their recipients can ask for new ones.",
+                    erased,
+                )
+                % {"count": erased},
+                messages.WARNING,
+            )

@@ -39,6 +39,16 @@ class OutboxMessage(models.Model):
         _("calendar"), blank=True, help_text=_("An iCalendar object sent with the message.")
     )
     calendar_method = models.CharField(_("calendar method"), max_length=16, blank=True)
+    carries_secret = models.BooleanField(
+        _("carries a credential"),
+        default=False,
+        help_text=_(
+            "The message holds a link or code that acts for its recipient (password reset, "
+            "address confirmation, one-click answers): its body is never shown and is erased "
+            "once delivered."
+        ),
+    )
+    body_erased_at = models.DateTimeField(_("body erased"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
@@ -51,6 +61,9 @@ class OutboxMessage(models.Model):
         verbose_name_plural = _("e-mail messages")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        # Viewing the outbox is not reading the mail: a body can hold personal details, so
+        # reading one is its own permission, given to no group by default.
+        permissions = [("view_outboxmessage_body", _("Can read the body of e-mail messages"))]
 
     def __str__(self):
         return f"{self.purpose} → {self.to_email}"

@@ -6,6 +6,11 @@ transaction commits, so a rolled-back request sends nothing. Delivery locks the 
 the task twice sends once; temporary SMTP failures are retried with a growing delay and
 permanent ones mark the message failed. Nothing is lost when the broker is down: the periodic
 sweep dispatches whatever is still queued.
+
+A message queued with ``carries_secret`` holds a link or code that acts for its recipient (a
+password reset, an address confirmation, one-click answers). Its body is erased as soon as it
+is delivered, so that the outbox never becomes a store of working credentials, and a message
+whose body is gone can never be sent again, only marked failed.
 """
 
 import logging
@@ -15,11 +20,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from .models import MessageStatus, OutboxMessage
 
@@ -28,6 +36,12 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 # A message left "sending" this long belongs to a worker that died; it is tried again.
 SENDING_TIMEOUT = timedelta(minutes=15)
+# The recipient column's size, and the longest address SMTP carries (RFC 5321, 4.5.3.1.3).
+RECIPIENT_MAX_LENGTH = OutboxMessage._meta.get_field("to_email").max_length
+BODY_ERASED_ERROR = (
+    "The body of this message was erased after it was delivered, because it carried a "
+    "credential; it cannot be sent again. Ask for a new message instead."
+)
 
 
 @dataclass(frozen=True)
@@ -68,11 +82,16 @@ def message_queue(
     dedupe_key: str | None = None,
     calendar: str = "",
     calendar_method: str = "",
+    carries_secret: bool = False,
 ) -> OutboxMessage:
     """Store a message and dispatch its delivery once the current transaction commits.
 
     With a ``dedupe_key`` already used, the existing message is returned and nothing is queued.
+    ``carries_secret`` marks a message whose body acts for its recipient: staff never see that
+    body, and it is erased once delivered. An address that is not one, or longer than the
+    column and SMTP allow, raises ``ValidationError`` and stores nothing.
     """
+    recipient_validate(to_email)
     if dedupe_key:
         existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
@@ -88,6 +107,7 @@ def message_queue(
         dedupe_key=dedupe_key or None,
         calendar=calendar,
         calendar_method=calendar_method,
+        carries_secret=carries_secret,
     )
     try:
         with transaction.atomic():
@@ -97,6 +117,17 @@ def message_queue(
         return OutboxMessage.objects.get(dedupe_key=dedupe_key)
     transaction.on_commit(lambda: message_dispatch(message_id=message.pk))
     return message
+
+
+def recipient_validate(to_email: str) -> None:
+    """Refuse what forms should already have refused, for the code paths that skip them."""
+    if not isinstance(to_email, str) or len(to_email) > RECIPIENT_MAX_LENGTH:
+        raise ValidationError(
+            _("Ensure this e-mail address has at most %(limit)d characters."),
+            code="recipient_too_long",
+            params={"limit": RECIPIENT_MAX_LENGTH},
+        )
+    validate_email(to_email)
 
 
 def message_dispatch(*, message_id: int) -> bool:
@@ -203,6 +234,15 @@ def message_send(*, message_id: int, connection=None) -> SendResult:
         if message is None:
             current = OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True)
             return SendResult(status=current.first() or "missing")
+        if message.body_erased_at is not None:
+            # Whatever brought it back (a staff retry, the sweep, a task the broker delivered
+            # again), there is nothing left to send: an empty mail would only confuse.
+            message.status = MessageStatus.FAILED
+            message.sending_since = None
+            message.last_error = BODY_ERASED_ERROR
+            message.save(update_fields=["status", "sending_since", "last_error"])
+            logger.warning("Message %s was not sent again: its body was erased.", message.pk)
+            return SendResult(status=message.status)
         message.status = MessageStatus.SENDING
         message.sending_since = now
         message.attempts += 1
@@ -231,7 +271,14 @@ def message_send(*, message_id: int, connection=None) -> SendResult:
     message.sent_at = timezone.now()
     message.sending_since = None
     message.last_error = ""
-    message.save(update_fields=["status", "sent_at", "sending_since", "last_error"])
+    fields = ["status", "sent_at", "sending_since", "last_error"]
+    if message.carries_secret:
+        # Erased in the same write that records the delivery: there is no moment at which a
+        # delivered credential still sits in the table.
+        message.body_text = message.body_html = message.calendar = ""
+        message.body_erased_at = message.sent_at
+        fields += ["body_text", "body_html", "calendar", "body_erased_at"]
+    message.save(update_fields=fields)
     return SendResult(status=message.status)
 
 
@@ -251,14 +298,18 @@ def messages_sweep() -> int:
     return len(due)
 
 
-def message_retry(*, message: OutboxMessage) -> None:
-    """Give a failed message another chance (staff action)."""
+def message_retry(*, message: OutboxMessage) -> bool:
+    """Give a failed message another chance (staff action); False when it cannot have one.
+
+    A message whose body was erased stays failed: sending it again would send nothing.
+    """
     with transaction.atomic():
-        updated = OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.FAILED).update(
-            status=MessageStatus.QUEUED, attempts=0, next_attempt_at=timezone.now()
-        )
+        updated = OutboxMessage.objects.filter(
+            pk=message.pk, status=MessageStatus.FAILED, body_erased_at__isnull=True
+        ).update(status=MessageStatus.QUEUED, attempts=0, next_attempt_at=timezone.now())
     if updated:
         transaction.on_commit(lambda: message_dispatch(message_id=message.pk))
+    return bool(updated)
 
 
 def messages_purge(*, now=None) -> int:
