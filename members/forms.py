@@ -1,9 +1,14 @@
-"""Forms of the members app: the public registration form and the member's profile."""
+"""Forms of the members app: the public registration form, the member's profile, and allauth's
+account forms with bounds on what they accept."""
 
+import unicodedata
+
+from allauth.account import forms as account_forms
 from allauth.account.forms import SignupForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
@@ -173,3 +178,76 @@ class ProfileForm(forms.Form):
             "wants_interpretation",
             Submit("save", _("Save")),
         )
+
+
+# --- allauth's account forms, bounded (ACCOUNT_FORMS) -------------------------------------------
+
+# The user table's and the outbox's column, and the longest path SMTP carries (RFC 5321,
+# 4.5.3.1.3): a longer address would fail in the database, not in the form.
+EMAIL_MAX_LENGTH = 254
+# Django's own cap from 2013 (CVE-2013-1443): far above any real password or code, and low
+# enough that hashing what is typed stays cheap.
+SECRET_MAX_LENGTH = 4096
+
+
+def validate_no_control_characters(value: str) -> None:
+    """Nobody types a control character into a password or a code; a script might."""
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValidationError(
+            _("This field cannot contain line breaks or control characters."),
+            code="control_characters",
+        )
+
+
+class BoundedInputMixin:
+    """Gives every text field of an allauth form a length and refuses control characters, so
+    that hostile input gets an error beside its field instead of reaching the database."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField):
+                continue
+            limit = EMAIL_MAX_LENGTH if isinstance(field, forms.EmailField) else SECRET_MAX_LENGTH
+            if field.max_length is None or field.max_length > limit:
+                field.max_length = limit
+                field.validators = [
+                    validator
+                    for validator in field.validators
+                    if not isinstance(validator, MaxLengthValidator)
+                ] + [MaxLengthValidator(limit)]
+                field.widget.attrs["maxlength"] = str(limit)
+            if not isinstance(field, forms.EmailField):  # its own validator refuses them
+                field.validators.append(validate_no_control_characters)
+
+
+class LoginForm(BoundedInputMixin, account_forms.LoginForm):
+    pass
+
+
+class ReauthenticateForm(BoundedInputMixin, account_forms.ReauthenticateForm):
+    pass
+
+
+class ResetPasswordForm(BoundedInputMixin, account_forms.ResetPasswordForm):
+    pass
+
+
+class ResetPasswordKeyForm(BoundedInputMixin, account_forms.ResetPasswordKeyForm):
+    pass
+
+
+class ChangePasswordForm(BoundedInputMixin, account_forms.ChangePasswordForm):
+    pass
+
+
+class SetPasswordForm(BoundedInputMixin, account_forms.SetPasswordForm):
+    pass
+
+
+class AddEmailForm(BoundedInputMixin, account_forms.AddEmailForm):
+    pass
+
+
+class ChangeEmailForm(BoundedInputMixin, account_forms.ChangeEmailForm):
+    pass

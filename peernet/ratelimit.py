@@ -1,13 +1,26 @@
 """Fixed-window counters in the cache, for forms that make the portal send mail to an address
 someone typed: without a limit, anyone could use them to flood a stranger's inbox."""
 
+from allauth.core.internal.ratelimit import get_ip
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.shortcuts import render
 
 
 def client_address(request) -> str:
-    """The client's address as the web server saw it (set REMOTE_ADDR behind a proxy)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address exactly as allauth counts it for its own limits, so that a person is
+    one client everywhere: REMOTE_ADDR, or X-Forwarded-For read from the right past the trusted
+    proxies (ALLAUTH_TRUSTED_PROXY_COUNT), or the proxy's header
+    (ALLAUTH_TRUSTED_CLIENT_IP_HEADER); IPv6 addresses count by their /64 network.
+
+    A request that carries no usable address is refused by allauth with PermissionDenied (403).
+    """
+    try:
+        return get_ip(request)
+    except ImproperlyConfigured as error:
+        # Fewer X-Forwarded-For entries than trusted proxies: the request did not come through
+        # them, so nothing in it can be trusted.
+        raise SuspiciousOperation("X-Forwarded-For is shorter than the trusted proxies") from error
 
 
 def allow(key: str, *, limit: int, window_seconds: int) -> bool:

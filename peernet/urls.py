@@ -1,5 +1,6 @@
 """URL configuration: every public page lives under /en/ or /fr/."""
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -9,6 +10,10 @@ from django.views.i18n import set_language
 from members.views import RegisterView
 
 from . import views
+
+# The admin's own login form has no rate limit and no second factor: its address leads to
+# allauth's login (keeping `next`), and a signed-in person who is not staff gets a 403 page.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -26,10 +31,12 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Outside the language prefixes, in every environment (`make run` included): the public
+# uploads, which the portal serves itself (peernet/media.py), and the health probe.
+urlpatterns += [
+    path(settings.MEDIA_URL.lstrip("/"), include("peernet.media")),
+    path("", include("peernet.health")),
+]
 
 handler400 = "peernet.views.bad_request"
 handler403 = "peernet.views.permission_denied"

@@ -1,6 +1,8 @@
 """factory_boy factories shared by the suite."""
 
 import factory
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.utils import is_mfa_enabled
 from django.utils import timezone
 
 from members.choices import Language, OrganisationKind, Province, RegistrationStatus
@@ -21,11 +23,34 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
+    """Staff as they must be to open the admin: a verified address and an authenticator app.
+
+    `StaffFactory(without_mfa=True)` is staff who has not set up a second factor yet.
+    """
+
+    class Meta:
+        skip_postgeneration_save = True  # the hooks below save rows of their own
+
+    class Params:
+        without_mfa = factory.Trait(totp=False)
+
     email = factory.Sequence(lambda n: f"staff{n}@peernet.example")
     first_name = "Robin"
     last_name = "Reviewer"
     is_staff = True
     is_superuser = True
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create:
+            obj.emailaddress_set.get_or_create(
+                email=obj.email, defaults={"primary": True, "verified": True}
+            )
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        if create and extracted is not False and not is_mfa_enabled(obj, ["totp"]):
+            TOTP.activate(obj, generate_totp_secret())
 
 
 class KnownOrganisationFactory(factory.django.DjangoModelFactory):

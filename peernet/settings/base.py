@@ -1,8 +1,11 @@
 """Settings shared by every environment, read from the environment (see CONTRACT.md)."""
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -44,15 +47,26 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "peernet.middleware.ClientAddressMiddleware",
+    "peernet.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise: static files need no policy; before every view that may use a nonce.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Needs request.user; sees every response of the views and middleware below it.
+    "peernet.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # allauth's pages answer an invalid form with 400, like PeerNet's own.
+    "peernet.forms_status.InvalidFormStatusMiddleware",
+    # Staff: signed out when idle first, then a second factor before the admin opens.
+    "members.middleware.StaffIdleTimeoutMiddleware",
+    "members.middleware.StaffSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "peernet.urls"
@@ -135,8 +149,39 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PeerNet] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "members.forms.RegistrationForm"}
+ACCOUNT_FORMS = {
+    "signup": "members.forms.RegistrationForm",
+    # allauth's own forms, with bounds on every field (members.forms.BoundedInputMixin).
+    "login": "members.forms.LoginForm",
+    "reauthenticate": "members.forms.ReauthenticateForm",
+    "reset_password": "members.forms.ResetPasswordForm",
+    "reset_password_from_key": "members.forms.ResetPasswordKeyForm",
+    "change_password": "members.forms.ChangePasswordForm",
+    "set_password": "members.forms.SetPasswordForm",
+    "add_email": "members.forms.AddEmailForm",
+    "change_email": "members.forms.ChangeEmailForm",
+}
 ACCOUNT_SIGNUP_REDIRECT_URL = "members:home"
+# Changing an address or a second factor asks for the password (or a code) again when the
+# last sign-in is older than ACCOUNT_REAUTHENTICATION_TIMEOUT (allauth: 5 minutes).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+MFA_REAUTHENTICATION_REQUIRED = True
+
+# Second factor (allauth.mfa): members may add one from their page, staff must have one before
+# the admin opens (members.middleware). Security keys and passkeys are WebAuthn; browsers only
+# allow them on https, except on a development machine (local settings, with DEBUG).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "PeerNet"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
+# Staff are signed out after this many minutes without a request; members stay signed in.
+PEERNET_STAFF_IDLE_MINUTES = env.int("PEERNET_STAFF_IDLE_MINUTES", default=120)
+
+# The client's address, for rate limits (allauth's and PeerNet's own): behind proxies, either
+# the number of proxies that append to X-Forwarded-For, or one header the proxy sets
+# (X-Real-IP). With neither, REMOTE_ADDR counts and a client's X-Forwarded-For is ignored.
+# allauth's settings are the one definition: peernet.ratelimit asks allauth for the address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("PEERNET_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("PEERNET_TRUSTED_CLIENT_IP_HEADER", default="") or None
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -242,3 +287,67 @@ CELERY_BEAT_SCHEDULE |= {
 }
 # A member's data export includes their invitations, answers, feed and themes.
 PEERNET_MEMBER_DATA_EXPORTERS += ["meetings.exports.member_data"]
+
+# Uploaded files that anyone may download, as "app_label.Model.field" → the lookups a row must
+# match: peernet/media.py serves a file under MEDIA_URL only when such a row names it, so
+# nothing else left in MEDIA_ROOT is reachable. A roadmap document can only exist on a
+# published roadmap (a database constraint); the lookup says so again where it matters.
+PEERNET_PUBLIC_MEDIA = {
+    "cohorts.Community.logo": {},
+    "cohorts.Community.roadmap_document": {"roadmap_status": "published"},
+    "cohorts.ProgrammePartner.logo": {},
+}
+
+
+def _csp_source(url_template: str) -> list[str]:
+    """The origin of a tile server's URL template, {s} subdomains as a wildcard."""
+    parts = urlsplit(url_template)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return []
+    host = re.sub(r"\{[^}]*\}", "*", parts.netloc)
+    return [f"{parts.scheme}://{host}"]
+
+
+# Content-Security-Policy (django-csp), enforced in every environment so that the browser tests
+# see what production sends. Pages carry no inline script, style or event handler: scripts and
+# style sheets are the portal's own files. JSON data blocks (<script type="application/json">:
+# the map's settings, allauth's WebAuthn forms) are never run and need no nonce; a template
+# that must run inline script marks it with nonce="{{ request.csp_nonce }}". Images: data:
+# URLs are Bootstrap's own icons (form controls, the close button), written in its style sheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_csp_source(COHORTS_MAP_TILE_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Browser features the portal never uses are switched off for it and anything it embeds;
+# WebAuthn (security keys and passkeys) stays available to the portal's own pages.
+PEERNET_PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}

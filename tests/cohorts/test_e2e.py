@@ -130,17 +130,14 @@ def test_interest_form_shows_its_errors_accessibly_then_sends(
 
 def test_admin_language_tabs_work_offline(browser_page, live_server, offline):
     from tests.factories import StaffFactory
+    from tests.second_factor import browser_sign_in
 
     from .factories import CommunityFactory
 
     staff = StaffFactory()
     community = CommunityFactory(name_en="Town of Canmore", name_fr="Ville de Canmore")
     page = browser_page
-    page.goto(f"{live_server.url}/en/admin/login/")
-    page.locator("#id_username").fill(staff.email)
-    page.locator("#id_password").fill("correct-horse-battery-9")
-    page.locator("input[type=submit]").click()
-    page.wait_for_url(re.compile("/en/admin/$"))
+    browser_sign_in(page, live_server.url, staff)
     page.goto(f"{live_server.url}/en/admin/cohorts/community/{community.pk}/change/")
     # jQuery UI, served by the portal, turns each pair of fields into tabs.
     page.wait_for_selector(".ui-tabs")

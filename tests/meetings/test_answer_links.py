@@ -34,8 +34,15 @@ PROTECTION_HEADERS = {
 }
 
 
+# signing.dumps stamps the time to the second: one token per member and meeting, so that the
+# address a test opens and the one it looks for in the page are the same.
+_TOKENS: dict[tuple[int, int], str] = {}
+
+
 def answer_url(user, meeting, answer="accept", language="en", token=None):
-    token = token or answer_token_make(user_id=user.pk, meeting_id=meeting.pk)
+    token = token or _TOKENS.setdefault(
+        (user.pk, meeting.pk), answer_token_make(user_id=user.pk, meeting_id=meeting.pk)
+    )
     with translation.override(language):
         return reverse("meetings:answer", kwargs={"token": token, "answer": answer})
 

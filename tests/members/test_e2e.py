@@ -116,6 +116,7 @@ def test_staff_review_in_the_browser(browser_page, live_server, axe_violations, 
     from members.choices import FlagCode
     from members.models import RegistrationFlag
     from tests.factories import RegistrationFactory, StaffFactory
+    from tests.second_factor import browser_sign_in
 
     staff = StaffFactory(email=f"reviewer.{language}@peernet.example")
     likely = RegistrationFactory(organisation_name="Ville de Gatineau")
@@ -129,10 +130,7 @@ def test_staff_review_in_the_browser(browser_page, live_server, axe_violations, 
     )
     doubtful = RegistrationFactory(organisation_name="Green Futures Consulting")
     page = browser_page
-    page.goto(f"{live_server.url}/{language}/admin/login/")
-    page.locator("#id_username").fill(staff.email)
-    page.locator("#id_password").fill("correct-horse-battery-9")
-    page.locator("input[type=submit]").click()
+    browser_sign_in(page, live_server.url, staff, language=language)
 
     page.goto(f"{live_server.url}/{language}/admin/members/registration/")
     assert axe_violations(page) == []

@@ -2,9 +2,11 @@
 
 import secrets
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from members.middleware import SECOND_FACTOR_TYPES
 from members.models import User
 
 EMAIL = "admin@peernet.example"
@@ -35,3 +37,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Staff sign-in: {EMAIL} / {password}  (admin at /en/admin/)")
         )
+        if not is_mfa_enabled(user, SECOND_FACTOR_TYPES):
+            # Staff need a second factor (members.middleware): say so before the first visit.
+            self.stdout.write(
+                "The first visit to the admin asks to set up an authenticator app (TOTP): "
+                "confirm the password once more, scan the QR code with the app (or type its "
+                "secret), then enter its code."
+            )
