@@ -1,4 +1,4 @@
-"""Every change to meetings, invitations, feeds and themes goes through here (STYLE.md, rule 1).
+"""Every change to meetings, invitations, feeds and themes goes through here.
 
 Invitations follow iTIP (RFC 5546): each meeting has one UID for life and a SEQUENCE that is
 raised in the same transaction as a change of its time, link, title or status, never later in

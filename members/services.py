@@ -1,4 +1,4 @@
-"""Every change to a registration goes through here (STYLE.md, rule 1).
+"""Every change to a registration goes through here.
 
 Each service checks that the change is allowed from the current state, records who made it,
 when and why (``RegistrationEvent``), and queues the e-mails that follow from it. The view, the

@@ -1,4 +1,4 @@
-"""Settings shared by every environment, read from the environment (see CONTRACT.md)."""
+"""Settings shared by every environment, read from the environment (README lists them)."""
 
 import re
 from pathlib import Path
@@ -171,6 +171,9 @@ MFA_REAUTHENTICATION_REQUIRED = True
 # the admin opens (members.middleware). Security keys and passkeys are WebAuthn; browsers only
 # allow them on https, except on a development machine (local settings, with DEBUG).
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# TOTP secrets and recovery-code seeds are stored encrypted with a key derived from SECRET_KEY
+# (SECRET_KEY_FALLBACKS keep them readable across a key rotation).
+MFA_ADAPTER = "members.adapters.MFAAdapter"
 MFA_TOTP_ISSUER = "PeerNet"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 # Staff are signed out after this many minutes without a request; members stay signed in.

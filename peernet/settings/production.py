@@ -10,6 +10,9 @@ for _name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
         raise ImproperlyConfigured(f"{_name} must be set in production.")
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+# Former keys, while a new one takes over: sessions, signed links and stored second-factor
+# secrets made with them still work.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DEBUG = False
 STORAGES["staticfiles"] = {  # noqa: F405
@@ -40,5 +43,8 @@ if SESSION_COOKIE_SECURE:
     # allauth's "trust this browser" cookie for the second factor takes the session's path,
     # domain and Secure flag.
     MFA_TRUST_COOKIE_NAME = "__Host-mfa_trusted"
+    # The language chosen with the switcher: no secret, but one host must not set another's.
+    LANGUAGE_COOKIE_NAME = "__Host-django_language"
+    LANGUAGE_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -35,6 +35,8 @@ PRODUCTION_NAMES = [
     "CSRF_COOKIE_NAME",
     "MFA_TRUST_COOKIE_NAME",
     "SILENCED_SYSTEM_CHECKS",
+    "LANGUAGE_COOKIE_NAME",
+    "LANGUAGE_COOKIE_SECURE",
     "CONTENT_SECURITY_POLICY",
 ]
 # Applied to the test settings to see the production module's choices at work in requests.
@@ -144,6 +146,8 @@ def test_production_defaults_are_https_everywhere(production):
     assert production["SESSION_COOKIE_NAME"] == "__Host-sessionid"
     assert production["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
     assert production["MFA_TRUST_COOKIE_NAME"] == "__Host-mfa_trusted"
+    assert production["LANGUAGE_COOKIE_NAME"] == "__Host-django_language"
+    assert production["LANGUAGE_COOKIE_SECURE"] is True
 
 
 @pytest.mark.unit
@@ -163,6 +167,7 @@ def test_each_https_setting_has_its_switch():
     assert switched["SESSION_COOKIE_NAME"] == "sessionid"
     assert switched["CSRF_COOKIE_NAME"] == "csrftoken"
     assert switched["MFA_TRUST_COOKIE_NAME"] == "mfa_trusted"
+    assert switched["LANGUAGE_COOKIE_NAME"] == "django_language"
 
 
 @pytest.mark.unit
