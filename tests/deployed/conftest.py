@@ -153,6 +153,7 @@ class DeployedSite:
     redis_url: str
     env: dict
     log_path: Path
+    media_root: Path
 
     def client(self, client_ip: str = "203.0.113.10") -> DeployedClient:
         return DeployedClient(port=self.port, client_ip=client_ip)
@@ -213,12 +214,13 @@ def deployed_site(django_db_setup, django_db_blocker, _collected_static, tmp_pat
         _missing("A Redis broker and PostgreSQL")
     redis_url = redis_url.rsplit("/", 1)[0] + f"/{REDIS_DB}"
     port = free_port()
+    media_root = tmp_path_factory.mktemp("media")
     env = _production_env(
         database_url=_database_url(settings.DATABASES["default"]),
         redis_url=redis_url,
         port=port,
         # The tests sign answer links and encrypt TOTP secrets the way the portal does.
-        extra={"DJANGO_SECRET_KEY": settings.SECRET_KEY},
+        extra={"DJANGO_SECRET_KEY": settings.SECRET_KEY, "DJANGO_MEDIA_ROOT": str(media_root)},
     )
     log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     log = open(log_path, "wb")
@@ -228,7 +230,9 @@ def deployed_site(django_db_setup, django_db_blocker, _collected_static, tmp_pat
          "--no-control-socket", "--access-logfile", "-"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
-    site = DeployedSite(port=port, redis_url=redis_url, env=env, log_path=log_path)
+    site = DeployedSite(
+        port=port, redis_url=redis_url, env=env, log_path=log_path, media_root=media_root
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -251,11 +255,13 @@ def deployed_site(django_db_setup, django_db_blocker, _collected_static, tmp_pat
 
 
 @pytest.fixture
-def site(deployed_site, transactional_db):
-    """The deployed portal with an empty database and fresh rate-limit counters."""
+def site(deployed_site, transactional_db, settings):
+    """The deployed portal with an empty database and fresh rate-limit counters; files the test
+    stores land in the portal's media folder."""
     import redis
 
     redis.Redis.from_url(deployed_site.redis_url).flushdb()
+    settings.MEDIA_ROOT = deployed_site.media_root
     return deployed_site
 
 
