@@ -81,8 +81,8 @@ class StaffSecondFactorMiddleware:
             request,
             gettext(
                 "Staff must protect their account with two-factor authentication before "
-                "opening the administration. Set up an authenticator app below, then open "
-                "the administration again."
+                "opening the administration: confirm your password if you are asked to, then "
+                "set up an authenticator app and open the administration again."
             ),
         )
         # An app works on any phone; security keys can be added from the MFA page afterwards.
