@@ -10,8 +10,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from cohorts.importing import community_descriptions_fill
 from cohorts.models import ActionGroup, Cohort, ProgrammePartner, ProgrammeSession
-from cohorts.services import community_descriptions_fill
 
 DESCRIPTIONS = Path(__file__).resolve().parents[2] / "data" / "community_descriptions.csv"
 

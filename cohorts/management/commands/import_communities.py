@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cohorts.services import CommunityImportError, communities_import
+from cohorts.importing import CommunityImportError, communities_import
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "data" / "ccri_communities.csv"
 
