@@ -1,0 +1,62 @@
+"""Every change to meetings, invitations, feeds and themes goes through these modules.
+
+Invitations follow iTIP (RFC 5546): each meeting has one UID for life and a SEQUENCE that is
+raised in the same transaction as a change of its time, link, title or status, never later in
+a task. Each invitation remembers the SEQUENCE last mailed to its member, so every sending
+function is idempotent: running it twice, or running the periodic sweep beside it, mails each
+revision once. Mail is rendered in the member's language and stored in the outbox in the same
+transaction as the row that records it.
+
+One module per concern: ``meetings`` (schedule, change, cancel), ``invitations``, ``answers``,
+``reminders``, ``feeds``, ``themes``, ``departures``, and ``fields`` (what staff may edit and how
+its text is cleaned). Callers use the names this package exports.
+"""
+
+from .answers import (
+    AnswerError,
+    invitation_answer,
+    invitation_answer_check,
+    invitation_interpretation_set,
+)
+from .departures import member_departure
+from .feeds import feed_regenerate, feed_revoke
+from .fields import EDITABLE_FIELDS, LANGUAGE_CODES, SIGNIFICANT_FIELDS
+from .invitations import (
+    invitation_cancel_deliver,
+    invitation_deliver,
+    invitations_sweep,
+    meeting_cancellations_send,
+    meeting_invitations_send,
+    member_invitations_send,
+)
+from .meetings import MeetingStateError, meeting_cancel, meeting_create, meeting_update
+from .reminders import REMINDER_LEAD, reminders_send
+from .themes import theme_attach, theme_suggest, theme_vote
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "LANGUAGE_CODES",
+    "REMINDER_LEAD",
+    "SIGNIFICANT_FIELDS",
+    "AnswerError",
+    "MeetingStateError",
+    "feed_regenerate",
+    "feed_revoke",
+    "invitation_answer",
+    "invitation_answer_check",
+    "invitation_cancel_deliver",
+    "invitation_deliver",
+    "invitation_interpretation_set",
+    "invitations_sweep",
+    "meeting_cancel",
+    "meeting_cancellations_send",
+    "meeting_create",
+    "meeting_invitations_send",
+    "meeting_update",
+    "member_departure",
+    "member_invitations_send",
+    "reminders_send",
+    "theme_attach",
+    "theme_suggest",
+    "theme_vote",
+]

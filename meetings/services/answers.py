@@ -1,0 +1,62 @@
+"""Members' answers and interpretation wishes."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import selectors
+from ..choices import Response
+from ..models import Invitation, Meeting
+from .invitations import invitation_deliver, invitation_get_or_create
+
+
+class AnswerError(ValidationError):
+    """The member cannot answer this invitation (not a member, meeting over or cancelled)."""
+
+
+def invitation_answer_check(*, meeting: Meeting, user) -> None:
+    """Raise AnswerError when ``user`` cannot answer ``meeting`` now; records nothing."""
+    if not selectors.user_is_member(user):
+        raise AnswerError(_("Only members of the network can answer."), code="not_member")
+    if meeting.is_cancelled:
+        raise AnswerError(_("This meeting was cancelled."), code="cancelled")
+    if meeting.has_ended:
+        raise AnswerError(_("This meeting is over."), code="ended")
+
+
+@transaction.atomic
+def invitation_answer(*, meeting: Meeting, user, response: str) -> Invitation:
+    """Record a member's answer; accepting again after a decline brings their copy up to date."""
+    if response not in (Response.ACCEPTED, Response.DECLINED):
+        raise ValueError(f"Not an answer: {response!r}")
+    # Checked on the row as it is now, locked: an answer cannot slip in beside a cancellation
+    # (meeting_cancel takes the same lock) or after a move to an earlier end.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    invitation_answer_check(meeting=meeting, user=user)
+    invitation = invitation_get_or_create(meeting=meeting, user=user)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation.response = response
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["response", "responded_at"])
+    if response == Response.ACCEPTED:
+        invitation_deliver(meeting=meeting, user=user)
+    invitation.refresh_from_db()
+    return invitation
+
+
+@transaction.atomic
+def invitation_interpretation_set(*, meeting: Meeting, user, wants: bool) -> Invitation:
+    """A member's wish for French interpretation at one meeting."""
+    if not selectors.user_is_member(user):
+        raise AnswerError(_("Only members of the network can answer."), code="not_member")
+    if not meeting.is_open:
+        raise AnswerError(_("This meeting can no longer be changed."), code="closed")
+    if not meeting.has_interpretation:
+        raise AnswerError(
+            _("This meeting is held in English only, without interpretation."), code="none"
+        )
+    invitation = invitation_get_or_create(meeting=meeting, user=user)
+    Invitation.objects.filter(pk=invitation.pk).update(wants_interpretation=wants)
+    invitation.wants_interpretation = wants
+    return invitation

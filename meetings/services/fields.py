@@ -1,0 +1,64 @@
+"""Which fields of a meeting staff may edit, which changes make a new revision, and how their
+text is cleaned."""
+
+from django.conf import settings
+
+from .. import ical
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def _localized(*names: str) -> set[str]:
+    return {f"{name}_{code}" for name in names for code in LANGUAGE_CODES}
+
+
+# Fields staff edit. A change to any of the SIGNIFICANT ones raises SEQUENCE and sends the
+# update: RFC 5545, 3.8.7.4 requires it for the time and status, and the link, title,
+# platform and interpretation are what members act on. Theme and description changes are
+# saved and shown everywhere without mailing everyone again.
+EDITABLE_FIELDS = _localized("title", "theme", "description") | {
+    "starts_at",
+    "ends_at",
+    "platform",
+    "platform_name",
+    "join_url",
+    "passcode",
+    "has_interpretation",
+    "suggested_theme",
+}
+SIGNIFICANT_FIELDS = _localized("title") | {
+    "starts_at",
+    "ends_at",
+    "platform",
+    "platform_name",
+    "join_url",
+    "passcode",
+    "has_interpretation",
+}
+
+# What staff and members type is kept as text a calendar can carry: one line for names and
+# codes, line breaks normalised in descriptions, never a control character (a pasted vertical
+# tab or escape would otherwise reach subjects, pages and every .ics).
+ONE_LINE_FIELDS = _localized("title", "theme") | {"platform_name", "passcode"}
+MULTILINE_FIELDS = _localized("description")
+
+
+def one_line(value: str) -> str:
+    """Text on one line: line breaks, tabs and runs of spaces become one space."""
+    value = ical.CONTROL_CHARACTERS.sub(" ", ical.LINE_BREAKS.sub(" ", value))
+    return " ".join(value.split())
+
+
+def multiline(value: str) -> str:
+    """Text whose line breaks are all LF, without control characters or surrounding spaces."""
+    return ical.CONTROL_CHARACTERS.sub("", ical.LINE_BREAKS.sub("\n", value)).strip()
+
+
+def fields_clean(fields: dict) -> dict:
+    cleaned = dict(fields)
+    for name, value in fields.items():
+        if isinstance(value, str) and name in ONE_LINE_FIELDS:
+            cleaned[name] = one_line(value)
+        elif isinstance(value, str) and name in MULTILINE_FIELDS:
+            cleaned[name] = multiline(value)
+    return cleaned
