@@ -2,7 +2,7 @@
 
 from django.utils.translation import get_language
 
-from members.choices import RegistrationStatus
+from members import selectors as member_selectors
 from peernet.links import absolute_url
 
 from . import selectors
@@ -15,9 +15,7 @@ THEMES_SHOWN = 5
 
 def member_panel(request, registration) -> dict | None:
     """Answers, interpretation wishes, the calendar feed and themes; members only."""
-    if registration.status != RegistrationStatus.APPROVED or not selectors.user_is_member(
-        request.user
-    ):
+    if not member_selectors.user_is_member(request.user):
         return None
     user = request.user
     meetings = list(selectors.meetings_upcoming()[:UPCOMING_SHOWN])
@@ -31,10 +29,8 @@ def member_panel(request, registration) -> dict | None:
                 "starts_eastern": meeting.starts_at.astimezone(EASTERN),
                 "ends_eastern": meeting.ends_at.astimezone(EASTERN),
                 "response": invitation.response if invitation else Response.NEEDS_ACTION,
-                "wants_interpretation": (
-                    invitation.wants_interpretation
-                    if invitation
-                    else registration.wants_interpretation
+                "wants_interpretation": selectors.interpretation_wanted(
+                    invitation=invitation, user=user
                 ),
             }
         )

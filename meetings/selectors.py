@@ -3,11 +3,10 @@
 import re
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from members.choices import RegistrationStatus
+from members.selectors import member_wants_interpretation, user_is_member
 
 from .choices import MeetingStatus, Response
 from .models import CalendarFeed, Invitation, Meeting, Theme, ThemeVote
@@ -47,19 +46,6 @@ def meetings_open() -> QuerySet[Meeting]:
 
 def meetings_for_feed() -> QuerySet[Meeting]:
     return Meeting.objects.filter(ends_at__gte=timezone.now() - FEED_HISTORY).order_by("starts_at")
-
-
-def members_active():
-    """Users who are approved members today."""
-    return get_user_model().objects.filter(
-        is_active=True, registration__status=RegistrationStatus.APPROVED
-    )
-
-
-def user_is_member(user) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return members_active().filter(pk=user.pk).exists()
 
 
 def invitation_for(*, meeting: Meeting, user) -> Invitation | None:
@@ -135,3 +121,10 @@ def themes_ranked(*, user=None) -> QuerySet[Theme]:
 def themes_open(*, user=None) -> QuerySet[Theme]:
     """Ranked themes not yet chosen for a meeting."""
     return themes_ranked(user=user).filter(meetings__isnull=True)
+
+
+def interpretation_wanted(*, invitation: Invitation | None, user) -> bool:
+    """A member's wish for one meeting: what they said for it, else what their registration says."""
+    if invitation is not None:
+        return invitation.wants_interpretation
+    return member_wants_interpretation(user)

@@ -21,6 +21,8 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, TemplateView
 
+from members import selectors as member_selectors
+
 from . import ical, selectors, services
 from .choices import Response
 from .forms import AnswerForm, InterpretationForm, ThemeForm
@@ -33,8 +35,7 @@ ANSWERS = {"accept": Response.ACCEPTED, "decline": Response.DECLINED}
 
 
 def _own_zone(user):
-    registration = getattr(user, "registration", None) if user.is_authenticated else None
-    return zone_for_province(registration.province if registration else None)
+    return zone_for_province(member_selectors.member_province(user))
 
 
 def _private(response):
@@ -58,7 +59,7 @@ class MemberRequiredMixin(AccessMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not selectors.user_is_member(request.user):
+        if not member_selectors.user_is_member(request.user):
             return render(request, "meetings/members_only.html", status=403)
         return super().dispatch(request, *args, **kwargs)
 
@@ -84,7 +85,7 @@ class MeetingDetailView(DetailView):
         context["zone_times"] = meeting_zone_times(
             starts_at=meeting.starts_at, ends_at=meeting.ends_at, own_zone=_own_zone(user)
         )
-        context["is_member"] = selectors.user_is_member(user)
+        context["is_member"] = member_selectors.user_is_member(user)
         if context["is_member"]:
             context.update(_member_context(meeting=meeting, user=user))
         return context
@@ -101,13 +102,7 @@ def _member_context(*, meeting: Meeting, user) -> dict:
         "can_join": meeting.is_open,
         "invitation": invitation,
         "response": invitation.response if invitation else Response.NEEDS_ACTION,
-        "wants_interpretation": (
-            invitation.wants_interpretation
-            if invitation
-            else bool(
-                getattr(user, "registration", None) and user.registration.wants_interpretation
-            )
-        ),
+        "wants_interpretation": selectors.interpretation_wanted(invitation=invitation, user=user),
     }
 
 
@@ -259,7 +254,7 @@ class AnswerLinkView(View):
         meeting = Meeting.objects.filter(pk=target.meeting_id).first()
         if meeting is None:
             return self._meeting_gone(request, user=holder)
-        user = selectors.members_active().filter(pk=target.user_id).first()
+        user = member_selectors.members_active().filter(pk=target.user_id).first()
         if user is None:
             return self._error(
                 request,

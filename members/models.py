@@ -73,8 +73,18 @@ class User(AbstractUser):
 
     @property
     def is_member(self) -> bool:
+        """The rule of MEMBER, for one user already in hand."""
         registration = getattr(self, "registration", None)
-        return registration is not None and registration.status == RegistrationStatus.APPROVED
+        return (
+            self.is_active
+            and registration is not None
+            and registration.status == RegistrationStatus.APPROVED
+        )
+
+
+# Who is a member: an active account whose registration was approved. User.is_member says the
+# same of one user; members.selectors.members_active() filters with it.
+MEMBER = models.Q(is_active=True, registration__status=RegistrationStatus.APPROVED)
 
 
 class KnownOrganisation(models.Model):

@@ -5,7 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import selectors
+from members import selectors as member_selectors
+
 from ..choices import Response
 from ..models import Invitation, Meeting
 from .invitations import invitation_deliver, invitation_get_or_create
@@ -17,7 +18,7 @@ class AnswerError(ValidationError):
 
 def invitation_answer_check(*, meeting: Meeting, user) -> None:
     """Raise AnswerError when ``user`` cannot answer ``meeting`` now; records nothing."""
-    if not selectors.user_is_member(user):
+    if not member_selectors.user_is_member(user):
         raise AnswerError(_("Only members of the network can answer."), code="not_member")
     if meeting.is_cancelled:
         raise AnswerError(_("This meeting was cancelled."), code="cancelled")
@@ -48,7 +49,7 @@ def invitation_answer(*, meeting: Meeting, user, response: str) -> Invitation:
 @transaction.atomic
 def invitation_interpretation_set(*, meeting: Meeting, user, wants: bool) -> Invitation:
     """A member's wish for French interpretation at one meeting."""
-    if not selectors.user_is_member(user):
+    if not member_selectors.user_is_member(user):
         raise AnswerError(_("Only members of the network can answer."), code="not_member")
     if not meeting.is_open:
         raise AnswerError(_("This meeting can no longer be changed."), code="closed")

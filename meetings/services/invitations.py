@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from members import selectors as member_selectors
 from peernet.outbox.services import message_queue, message_render
 
 from .. import ical, selectors
@@ -13,8 +14,7 @@ from ..timezones import EASTERN, meeting_zone_times, zone_for_province
 
 
 def invitation_mail_context(*, invitation: Invitation, meeting: Meeting, language: str) -> dict:
-    registration = getattr(invitation.user, "registration", None)
-    own_zone = zone_for_province(registration.province if registration else None)
+    own_zone = zone_for_province(member_selectors.member_province(invitation.user))
     return {
         "meeting": meeting,
         "user": invitation.user,
@@ -76,8 +76,7 @@ def calendar_mail_queue(*, invitation: Invitation, meeting: Meeting, kind: str) 
 
 
 def invitation_get_or_create(*, meeting: Meeting, user) -> Invitation:
-    registration = getattr(user, "registration", None)
-    defaults = {"wants_interpretation": bool(registration and registration.wants_interpretation)}
+    defaults = {"wants_interpretation": member_selectors.member_wants_interpretation(user)}
     try:
         with transaction.atomic():
             invitation, _created = Invitation.objects.get_or_create(
@@ -146,7 +145,7 @@ def invitation_cancel_deliver(*, invitation: Invitation) -> bool:
 def meeting_invitations_send(*, meeting: Meeting) -> int:
     """Invite every member to a meeting, or send them its latest revision; returns the count."""
     sent = 0
-    for user in selectors.members_active().select_related("registration").order_by("pk"):
+    for user in member_selectors.members_active().select_related("registration").order_by("pk"):
         sent += invitation_deliver(meeting=meeting, user=user)
     return sent
 
@@ -158,7 +157,7 @@ def meeting_cancellations_send(*, meeting: Meeting) -> int:
     """
     sent = 0
     invitations = meeting.invitations.filter(
-        user__in=selectors.members_active(), sequence_sent__isnull=False
+        user__in=member_selectors.members_active(), sequence_sent__isnull=False
     ).order_by("pk")
     for invitation in invitations:
         sent += invitation_cancel_deliver(invitation=invitation)
@@ -167,7 +166,7 @@ def meeting_cancellations_send(*, meeting: Meeting) -> int:
 
 def member_invitations_send(*, user) -> int:
     """Invite a new member to every upcoming meeting."""
-    if not selectors.members_active().filter(pk=user.pk).exists():
+    if not member_selectors.members_active().filter(pk=user.pk).exists():
         return 0
     return sum(
         invitation_deliver(meeting=meeting, user=user) for meeting in selectors.meetings_open()

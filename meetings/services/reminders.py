@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from members import selectors as member_selectors
 from peernet.outbox.services import message_queue, message_render
 
-from .. import selectors
 from ..choices import MeetingStatus, ReminderKind, Response
 from ..models import Invitation, Meeting, Reminder
 from .invitations import invitation_mail_context
@@ -61,7 +61,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
         ReminderKind.WEEK: (now + day, now + week),
         ReminderKind.DAY: (now, now + day),
     }
-    members = selectors.members_active()
+    members = member_selectors.members_active()
     for kind, (after, until) in windows.items():
         meetings = Meeting.objects.filter(
             status=MeetingStatus.SCHEDULED, starts_at__gt=after, starts_at__lte=until

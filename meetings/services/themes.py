@@ -3,7 +3,8 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .. import selectors
+from members import selectors as member_selectors
+
 from ..models import Meeting, Theme, ThemeVote
 from .answers import AnswerError
 from .fields import LANGUAGE_CODES, multiline, one_line
@@ -13,7 +14,7 @@ from .meetings import meeting_update
 @transaction.atomic
 def theme_suggest(*, user, title: str, details: str = "", language: str) -> Theme:
     """A member suggests a theme; their own vote comes with it."""
-    if not selectors.user_is_member(user):
+    if not member_selectors.user_is_member(user):
         raise AnswerError(_("Only members of the network can suggest themes."), code="member")
     title = one_line(title or "")
     # A form sent twice (double click, reload) must not list the same suggestion twice.
@@ -35,7 +36,7 @@ def theme_suggest(*, user, title: str, details: str = "", language: str) -> Them
 @transaction.atomic
 def theme_vote(*, theme: Theme, user, vote: bool = True) -> bool:
     """Vote for a theme, or take the vote back; returns whether the member now votes for it."""
-    if not selectors.user_is_member(user):
+    if not member_selectors.user_is_member(user):
         raise AnswerError(_("Only members of the network can vote."), code="member")
     if theme.is_hidden or theme.meetings.exists():
         raise AnswerError(_("Votes on this theme are closed."), code="closed")
