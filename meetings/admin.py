@@ -4,8 +4,6 @@ Staff schedule, change and cancel meetings here; every one of those goes through
 :mod:`meetings.services`, which raises the SEQUENCE and mails the members.
 """
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,14 +12,13 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from . import selectors, services
+from . import exports, selectors, services
 from .choices import MeetingStatus
 from .models import Invitation, Meeting, Theme
 from .timezones import EASTERN
@@ -29,58 +26,10 @@ from .timezones import EASTERN
 LANGUAGE_CODES = services.LANGUAGE_CODES
 
 
-# What starts a formula in Excel, LibreOffice or Google Sheets, full-width forms included:
-# spreadsheets skip the spaces and line breaks in front of it.
-FORMULA_STARTS = frozenset("=+-@＝＋－＠")
-
-
-def _csv_cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("\t", "\r", "\n") or text.lstrip()[:1] in FORMULA_STARTS:
-        return "'" + text
-    return text
-
-
 def attendees_csv_response(meeting: Meeting) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-attendees.csv"'
-    response.write("\ufeff")  # lets spreadsheet programs read the accents as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Last name"),
-            _("First name"),
-            _("E-mail"),
-            _("Organisation"),
-            _("Province or territory"),
-            _("Language"),
-            _("Answer"),
-            _("French interpretation"),
-            _("Answered"),
-        ]
-    )
-    for invitation in selectors.meeting_attendees(meeting=meeting):
-        user = invitation.user
-        registration = getattr(user, "registration", None)
-        writer.writerow(
-            _csv_cell(value)
-            for value in [
-                user.last_name,
-                user.first_name,
-                user.email,
-                registration.organisation_name if registration else "",
-                registration.get_province_display() if registration else "",
-                user.get_preferred_language_display(),
-                invitation.get_response_display(),
-                _("Yes") if invitation.wants_interpretation else _("No"),
-                (
-                    timezone.localtime(invitation.responded_at).strftime("%Y-%m-%d %H:%M")
-                    if invitation.responded_at
-                    else ""
-                ),
-            ]
-        )
+    exports.meeting_attendees_csv(meeting=meeting, out=response)
     return response
 
 
@@ -197,11 +146,12 @@ class MeetingAdmin(TranslationAdmin):
         return actions
 
     def has_delete_permission(self, request, obj=None):
-        # Once members were invited a meeting is cancelled, never deleted: the CANCEL is
-        # what removes it from their calendars.
-        if obj is not None and obj.invitations.exists():
+        if obj is not None and not selectors.meeting_deletable(meeting=obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.meeting_delete(meeting=obj, actor=request.user)
 
     @admin.display(description=_("starts (Eastern time)"), ordering="starts_at")
     def starts_eastern(self, obj):

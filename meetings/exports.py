@@ -1,6 +1,56 @@
-"""The meetings section of a member's data export (``settings.PEERNET_MEMBER_DATA_EXPORTERS``)."""
+"""What leaves the meetings app as a file: a meeting's attendee list for staff (CSV), and the
+meetings section of a member's data export (``settings.PEERNET_MEMBER_DATA_EXPORTERS``)."""
 
-from .models import CalendarFeed, Invitation, Theme, ThemeVote
+import csv
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members import selectors as member_selectors
+from peernet.spreadsheets import formula_safe
+
+from . import selectors
+from .models import CalendarFeed, Invitation, Meeting, Theme, ThemeVote
+
+
+def meeting_attendees_csv(*, meeting: Meeting, out) -> None:
+    """Write everyone invited to `meeting` as CSV to the file-like `out`, headers in the active
+    language, every cell safe from spreadsheet formulas."""
+    out.write("\ufeff")  # lets spreadsheet programs read the accents as UTF-8
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            _("Last name"),
+            _("First name"),
+            _("E-mail"),
+            _("Organisation"),
+            _("Province or territory"),
+            _("Language"),
+            _("Answer"),
+            _("French interpretation"),
+            _("Answered"),
+        ]
+    )
+    for invitation in selectors.meeting_attendees(meeting=meeting):
+        user = invitation.user
+        writer.writerow(
+            formula_safe(value)
+            for value in [
+                user.last_name,
+                user.first_name,
+                user.email,
+                member_selectors.member_organisation_name(user),
+                member_selectors.member_province_label(user),
+                user.get_preferred_language_display(),
+                invitation.get_response_display(),
+                _("Yes") if invitation.wants_interpretation else _("No"),
+                (
+                    timezone.localtime(invitation.responded_at).strftime("%Y-%m-%d %H:%M")
+                    if invitation.responded_at
+                    else ""
+                ),
+            ]
+        )
 
 
 def member_data(user) -> tuple[str, dict]:

@@ -92,6 +92,12 @@ def meeting_attendees(*, meeting: Meeting) -> QuerySet[Invitation]:
     )
 
 
+def meeting_deletable(*, meeting: Meeting) -> bool:
+    """Once members were invited a meeting is cancelled, never deleted: the CANCEL is what
+    removes it from their calendars."""
+    return not meeting.invitations.exists()
+
+
 def feed_of(*, user) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user).first()
 

@@ -35,6 +35,18 @@ def member_province(user) -> str | None:
     return registration.province if registration else None
 
 
+def member_province_label(user) -> str:
+    """The province or territory as staff read it, in the active language ("" without one)."""
+    registration = _registration_of(user)
+    return registration.get_province_display() if registration else ""
+
+
+def member_organisation_name(user) -> str:
+    """The organisation named in the user's registration ("" without one)."""
+    registration = _registration_of(user)
+    return registration.organisation_name if registration else ""
+
+
 def member_wants_interpretation(user) -> bool:
     """The interpretation wish given at registration (or later on the profile)."""
     registration = _registration_of(user)

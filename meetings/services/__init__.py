@@ -29,7 +29,13 @@ from .invitations import (
     meeting_invitations_send,
     member_invitations_send,
 )
-from .meetings import MeetingStateError, meeting_cancel, meeting_create, meeting_update
+from .meetings import (
+    MeetingStateError,
+    meeting_cancel,
+    meeting_create,
+    meeting_delete,
+    meeting_update,
+)
 from .reminders import REMINDER_LEAD, reminders_send
 from .themes import theme_attach, theme_suggest, theme_vote
 
@@ -51,6 +57,7 @@ __all__ = [
     "meeting_cancel",
     "meeting_cancellations_send",
     "meeting_create",
+    "meeting_delete",
     "meeting_invitations_send",
     "meeting_update",
     "member_departure",

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import selectors
 from ..choices import MeetingStatus
 from ..models import Meeting
 from .fields import EDITABLE_FIELDS, LANGUAGE_CODES, SIGNIFICANT_FIELDS, fields_clean, one_line
@@ -107,3 +108,14 @@ def meeting_cancel(*, meeting: Meeting, actor=None) -> Meeting:
     meeting_id = current.pk
     transaction.on_commit(lambda: meeting_cancellations_send_task.delay(meeting_id))
     return current
+
+
+@transaction.atomic
+def meeting_delete(*, meeting: Meeting, actor=None) -> None:
+    """Remove a meeting nobody was invited to (a mistake caught in time)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not selectors.meeting_deletable(meeting=meeting):
+        raise MeetingStateError(
+            _("Members were invited to this meeting: cancel it instead of deleting it.")
+        )
+    meeting.delete()

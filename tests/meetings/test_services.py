@@ -555,3 +555,21 @@ def test_a_departing_member_loses_feed_and_upcoming_invitations(member):
     assert not CalendarFeed.objects.exists()
     assert list(Invitation.objects.values_list("pk", flat=True)) == [past.pk]
     assert not Invitation.objects.filter(pk=upcoming.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_meeting_nobody_was_invited_to_can_be_deleted():
+    meeting = MeetingFactory()
+    services.meeting_delete(meeting=meeting)
+    assert not Meeting.objects.filter(pk=meeting.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_meeting_members_were_invited_to_is_cancelled_never_deleted():
+    invitation = InvitationFactory()
+    with pytest.raises(services.MeetingStateError) as raised:
+        services.meeting_delete(meeting=invitation.meeting)
+    assert raised.value.messages == [
+        "Members were invited to this meeting: cancel it instead of deleting it."
+    ]
+    assert Meeting.objects.filter(pk=invitation.meeting_id).exists()
