@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peernet import ratelimit
 from peernet.links import absolute_url
 from peernet.outbox.services import message_queue, message_render
 
@@ -22,6 +23,24 @@ from .models import ExpressionOfInterest
 # Expressions of interest
 
 RESUBMISSION_WINDOW = timedelta(hours=1)
+# Each request mails a confirmation to the address typed in the form: without limits, anyone
+# could use the form to flood a stranger's inbox. (uses, seconds)
+LIMIT_PER_ADDRESS = (3, 24 * 3600)
+LIMIT_PER_CLIENT = (10, 3600)
+
+
+class InterestLimitReached(Exception):
+    """Too many requests from one client, or confirmations to one address, for now."""
+
+
+def interest_client_count(*, client: str) -> None:
+    """Count one submission of the form from `client` (valid or not: the limit is for robots).
+
+    Raises InterestLimitReached past LIMIT_PER_CLIENT.
+    """
+    limit, window = LIMIT_PER_CLIENT
+    if not ratelimit.allow(f"interest:client:{client}", limit=limit, window_seconds=window):
+        raise InterestLimitReached
 
 
 def interest_submit(
@@ -39,8 +58,13 @@ def interest_submit(
     """Record a community's interest, tell staff and confirm to the sender in their language.
 
     The same request sent again within an hour (a double click, a reload that re-posts) is
-    the first one: it is returned and nothing more is sent.
+    the first one: it is returned and nothing more is sent. Raises InterestLimitReached past
+    LIMIT_PER_ADDRESS requests for one address.
     """
+    limit, window = LIMIT_PER_ADDRESS
+    address = email.strip().lower()
+    if not ratelimit.allow(f"interest:address:{address}", limit=limit, window_seconds=window):
+        raise InterestLimitReached
     if language not in Language.values:
         language = Language.EN
     repeated = ExpressionOfInterest.objects.filter(

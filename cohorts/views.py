@@ -111,30 +111,22 @@ class InterestView(FormView):
 
     template_name = "cohorts/interest_form.html"
     form_class = InterestForm
-    # Each request mails a confirmation to the address typed in the form.
-    LIMIT_PER_ADDRESS = (3, 24 * 3600)
-    LIMIT_PER_CLIENT = (10, 3600)
 
     def post(self, request, *args, **kwargs):
-        limit, window = self.LIMIT_PER_CLIENT
-        if not ratelimit.allow(
-            f"interest:client:{ratelimit.client_address(request)}",
-            limit=limit,
-            window_seconds=window,
-        ):
+        try:
+            services.interest_client_count(client=ratelimit.client_address(request))
+        except services.InterestLimitReached:
             return ratelimit.too_many_requests(request)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        limit, window = self.LIMIT_PER_ADDRESS
-        address = form.cleaned_data["email"].lower()
-        if not ratelimit.allow(f"interest:address:{address}", limit=limit, window_seconds=window):
-            return ratelimit.too_many_requests(self.request)
         data = dict(form.cleaned_data)
         data.pop("privacy_consent")
         language = (get_language() or Language.EN)[:2]
         try:
             services.interest_submit(language=language, **data)
+        except services.InterestLimitReached:
+            return ratelimit.too_many_requests(self.request)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)

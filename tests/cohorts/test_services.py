@@ -139,3 +139,19 @@ def test_interest_status_set_refuses_an_unknown_status():
         services.interest_status_set(
             interest=ExpressionOfInterestFactory(), status="lost", actor=None
         )
+
+
+def test_at_most_three_confirmations_a_day_go_to_one_address():
+    for number in range(3):
+        services.interest_submit(**interest_data(motivation=f"Raison {number}."))
+    with pytest.raises(services.InterestLimitReached):
+        services.interest_submit(**interest_data(email="EVE@Rimouski.ca", motivation="Encore."))
+    assert ExpressionOfInterest.objects.count() == 3
+
+
+def test_one_client_may_send_the_form_ten_times_an_hour():
+    for _ in range(10):
+        services.interest_client_count(client="203.0.113.5")
+    with pytest.raises(services.InterestLimitReached):
+        services.interest_client_count(client="203.0.113.5")
+    services.interest_client_count(client="203.0.113.6")  # someone else is not affected
