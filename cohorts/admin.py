@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from peernet.languages import language_codes, other_language
+
 from . import services
 from .choices import InterestStatus
 from .forms import CommunityAdminForm, ProgrammePartnerAdminForm
@@ -36,7 +38,8 @@ def _is_empty(value) -> bool:
 def missing_languages(obj, fields) -> list[str]:
     """Languages in which one of ``fields`` is empty while the other language has it."""
     missing = []
-    for code, other in (("en", "fr"), ("fr", "en")):
+    for code in language_codes():
+        other = other_language(code)
         for field in fields:
             if _is_empty(getattr(obj, f"{field}_{code}")) and not _is_empty(
                 getattr(obj, f"{field}_{other}")
@@ -47,7 +50,7 @@ def missing_languages(obj, fields) -> list[str]:
 
 
 def missing_language_q(code: str, fields) -> Q:
-    other = "fr" if code == "en" else "en"
+    other = other_language(code)
     condition = Q()
     for field in fields:
         empty = Q(**{f"{field}_{code}__isnull": True}) | Q(**{f"{field}_{code}": ""})

@@ -1,8 +1,11 @@
-"""Enumerations of the cohorts app (imports nothing of the project but members' choices)."""
+"""Enumerations of the cohorts app (imports only the portal's plumbing and members' choices)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+# One enumeration of the two languages for the whole portal; imported here for this app.
+from peernet.languages import Language as Language
 
 
 class RoadmapStatus(models.TextChoices):
@@ -32,8 +35,3 @@ class InterestStatus(models.TextChoices):
     CONTACTED = "contacted", _("Contacted")
     ACCEPTED = "accepted", _("Offered a place in a cohort")
     CLOSED = "closed", _("Closed")
-
-
-class Language(models.TextChoices):
-    EN = "en", _("English")
-    FR = "fr", _("French")

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from members.choices import OrganisationKind, Province
 from members.models import KnownOrganisation
+from peernet.languages import language_codes
 
 from .choices import RoadmapLanguage, RoadmapStatus
 from .models import Cohort, Community, PartnerGovernment
@@ -342,7 +343,7 @@ def community_descriptions_fill(*, path: Path) -> int:
             if community is None:
                 continue
             changed = False
-            for code in ("en", "fr"):
+            for code in language_codes():
                 fieldname = f"description_{code}"
                 if not getattr(community, fieldname) and row.get(fieldname, "").strip():
                     setattr(community, fieldname, row[fieldname].strip())

@@ -1,8 +1,11 @@
-"""Enumerations of the members app (the bottom layer: imports nothing of the project)."""
+"""Enumerations of the members app (the bottom layer: imports only the portal's plumbing)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+# One enumeration of the two languages for the whole portal; imported here for this app.
+from peernet.languages import Language as Language
 
 
 class RegistrationStatus(models.TextChoices):
@@ -50,11 +53,6 @@ class Province(models.TextChoices):
     SK = "SK", _("Saskatchewan")
     YT = "YT", _("Yukon")
     OUTSIDE = "XX", _("Outside Canada")
-
-
-class Language(models.TextChoices):
-    EN = "en", _("English")
-    FR = "fr", _("French")
 
 
 class FlagCode(models.TextChoices):
