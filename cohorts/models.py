@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from members.choices import OrganisationKind, Province
+from peernet.languages import language_codes
 
 from .choices import InterestStatus, Language, RoadmapLanguage, RoadmapStatus
 from .richtext import rich_text_clean
@@ -28,12 +29,8 @@ from .uploads import (
 )
 
 
-def _language_codes() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
-
-
 def _clean_translated_rich_text(instance, field_name: str) -> None:
-    for language in _language_codes():
+    for language in language_codes():
         localized = build_localized_fieldname(field_name, language)
         value = getattr(instance, localized, None)
         # None stays None: modeltranslation falls back to the other language for it.
@@ -188,7 +185,7 @@ class Community(models.Model):
     def save(self, *args, **kwargs):
         _clean_translated_rich_text(self, "description")
         words = [self.province]
-        for code in _language_codes():
+        for code in language_codes():
             words.append(getattr(self, build_localized_fieldname("name", code)) or "")
             with translation.override(code):
                 words.append(str(self.get_province_display()))

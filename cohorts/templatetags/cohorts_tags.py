@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
 
 from cohorts.richtext import rich_text_render
+from peernet.languages import language_codes
 
 register = template.Library()
 
@@ -26,7 +27,7 @@ def shown_language(instance, field_name: str) -> str:
     current = (get_language() or settings.LANGUAGE_CODE)[:2]
     if getattr(instance, build_localized_fieldname(field_name, current), None):
         return ""
-    for code, _name in settings.LANGUAGES:
+    for code in language_codes():
         if code != current and getattr(instance, build_localized_fieldname(field_name, code), None):
             return code
     return ""

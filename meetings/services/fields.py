@@ -1,11 +1,11 @@
 """Which fields of a meeting staff may edit, which changes make a new revision, and how their
 text is cleaned."""
 
-from django.conf import settings
+from peernet.languages import language_codes
 
 from .. import ical
 
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+LANGUAGE_CODES = language_codes()
 
 
 def _localized(*names: str) -> set[str]:
