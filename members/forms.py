@@ -10,6 +10,7 @@ from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import IntegrityError, transaction
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import format_html
@@ -137,6 +138,27 @@ class RegistrationForm(SignupForm):
             HTML(""),
             Submit("register", _("Send my request")),
         )
+
+    def try_save(self, request):
+        """Create the account, or answer as allauth does for an address that is already known.
+
+        Two requests with the same new address can both pass the check in ``clean_email``
+        before either commits; the second one's insert then waits for the first and fails on
+        the unique address. That request takes the "already registered" path, as if it had
+        come a moment later: the same page, a notice to the address's owner, no second account.
+        The savepoint keeps the request's transaction usable after the failed insert.
+        """
+        if self.account_already_exists:
+            return super().try_save(request)
+        try:
+            with transaction.atomic():
+                return super().try_save(request)
+        except IntegrityError:
+            email = self.cleaned_data.get("email") or ""
+            if not User.objects.filter(email__iexact=email).exists():
+                raise  # another constraint: a bug, not the race
+        self.account_already_exists = True
+        return super().try_save(request)
 
     def signup(self, request, user):
         """Called by allauth once the account exists: record the request itself."""

@@ -4,10 +4,17 @@ The cache only holds what can be lost (rate-limit counters, computed fragments);
 must not turn every page that touches it into a server error. While Redis is down, reads miss,
 writes are dropped, and ``add`` reports success so that callers using it as a lock (allauth's
 rate limiter spins until ``add`` succeeds) go on.
+
+A Redis that accepts connections but does not answer costs each call its socket timeout, and
+one request makes many calls (allauth's rate limit alone makes four). After a call failed,
+the process therefore answers without asking Redis for ``UNREACHABLE_PAUSE_SECONDS``: a
+frozen Redis costs a request at most one timeout, and the cache is used again soon after it
+is back.
 """
 
 import functools
 import logging
+import time
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -16,15 +23,22 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
+UNREACHABLE_PAUSE_SECONDS = 5
+# Per process and per Redis location: until when calls skip Redis (time.monotonic()).
+_unreachable_until: dict[str, float] = {}
 
 
 def _degrade(fallback):
     def decorate(method):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
+            location = ",".join(self._servers)
+            if time.monotonic() < _unreachable_until.get(location, 0.0):
+                return fallback(*args, **kwargs) if callable(fallback) else fallback
             try:
                 return method(self, *args, **kwargs)
             except UNREACHABLE as error:
+                _unreachable_until[location] = time.monotonic() + UNREACHABLE_PAUSE_SECONDS
                 logger.warning("Cache unreachable in %s: %s", method.__name__, error)
                 return fallback(*args, **kwargs) if callable(fallback) else fallback
 

@@ -2,8 +2,10 @@
 # Start and stop the throwaway PostgreSQL and Redis that the test suite runs against.
 # Sourced by scripts/test.sh; everything lives in one temporary folder removed at the end.
 
-PEERNET_PG_PORT=${PEERNET_PG_PORT:-54329}
-PEERNET_REDIS_PORT=${PEERNET_REDIS_PORT:-56379}
+# Below Linux's range of ports for outgoing connections (32768-60999), so that no client's
+# connection can hold the port a server is about to listen on.
+PEERNET_PG_PORT=${PEERNET_PG_PORT:-25432}
+PEERNET_REDIS_PORT=${PEERNET_REDIS_PORT:-26379}
 PG_BIN=""
 
 services_packages_install() {

@@ -56,6 +56,14 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _broker_not_paused():
+    """A broker failure in one test must not make the next one skip its dispatches."""
+    from peernet.outbox import services
+
+    services._broker_paused_until = 0.0
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate-limit counters and cached fragments never carry over from one test to the next."""
     from django.core.cache import cache

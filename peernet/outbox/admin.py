@@ -8,6 +8,9 @@ the admin is a way into its recipient's account.
 Superusers hold every permission, so they read ordinary bodies: refusing them would be for
 show, since a superuser can grant themselves the permission. Messages that carry a credential
 stay hidden from them too, because nobody needs another person's working link.
+
+Each message also shows its delivery record: the Message-ID it is sent with on every attempt,
+when it was last handed to the task queue, and when the mail server accepted it.
 """
 
 from django.contrib import admin, messages
@@ -45,7 +48,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "carries_secret", "purpose", "language"]
     # Never the body: a search that matches on it would tell, guess by guess, what it says.
-    search_fields = ["to_email", "subject", "purpose"]
+    # The Message-ID finds the row of a message that a recipient forwards.
+    search_fields = ["to_email", "subject", "purpose", "message_id"]
     date_hierarchy = "created_at"
     actions = ["retry_failed"]
     readonly_fields = [field.name for field in OutboxMessage._meta.fields]

@@ -1,5 +1,9 @@
 """Stored e-mail messages and their delivery state."""
 
+import uuid
+from email.utils import parseaddr
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +14,12 @@ class MessageStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+def message_id_new() -> str:
+    """A Message-ID header (RFC 5322, 3.6.4) in the sender's domain, unique to one stored row."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "peernet.invalid"
+    return f"<{uuid.uuid4().hex}@{domain}>"
 
 
 class OutboxMessage(models.Model):
@@ -28,6 +38,17 @@ class OutboxMessage(models.Model):
         null=True,
         blank=True,
         help_text=_("Queuing a second message with the same key does nothing."),
+    )
+    message_id = models.CharField(
+        _("Message-ID"),
+        max_length=255,
+        unique=True,
+        default=message_id_new,
+        editable=False,
+        help_text=_(
+            "Sent as the message's header on every attempt, so that mail programs show a "
+            "message that reached them twice only once."
+        ),
     )
     to_email = models.EmailField(_("recipient"))
     from_email = models.CharField(_("sender"), max_length=254)
@@ -53,8 +74,19 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    dispatched_at = models.DateTimeField(
+        _("handed to the task queue"),
+        null=True,
+        blank=True,
+        help_text=_("While this is recent, the sweep leaves the message to the task it queued."),
+    )
     sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_at = models.DateTimeField(
+        _("sent"),
+        null=True,
+        blank=True,
+        help_text=_("When the mail server accepted the message (its 250 reply)."),
+    )
 
     class Meta:
         verbose_name = _("e-mail message")

@@ -2,10 +2,40 @@
 
 A message is rendered in its recipient's language and stored in the same transaction as the
 change that caused it; the Celery task that sends it is dispatched only after that
-transaction commits, so a rolled-back request sends nothing. Delivery locks the row, so running
-the task twice sends once; temporary SMTP failures are retried with a growing delay and
-permanent ones mark the message failed. Nothing is lost when the broker is down: the periodic
-sweep dispatches whatever is still queued.
+transaction commits, so a rolled-back request sends nothing. Nothing is lost when the broker
+is down: the periodic sweep dispatches whatever is still queued.
+
+Each message has one owner of its next attempt at any moment:
+
+- A dispatched message belongs to the task that was queued for it (``dispatched_at``). The
+  sweep hands it over again only when that task looks lost: dispatched more than
+  ``PEERNET_OUTBOX_DISPATCH_HOLD_SECONDS`` ago *and* nothing waits in the mail queue any more,
+  since while a backlog drains its task is most likely still in the queue. A backlog of any
+  size thus costs one task run per message.
+- Retries after a temporary SMTP error belong to the sweep: the message goes back to
+  ``queued`` with ``next_attempt_at`` set by the back-off, and no Celery countdown is used. A
+  countdown task would sit unacknowledged in Redis, and Redis hands out again whatever stays
+  unacknowledged longer than its visibility timeout (an hour by default, the longest back-off).
+- A task that arrives for a message that is not due (a copy redelivered by the broker, or
+  queued twice) does nothing and does not count as an attempt.
+- A worker that sends holds the row locked in the database for as long as it talks to the
+  SMTP server, so that nothing takes a slow delivery over. When the worker dies, PostgreSQL
+  ends its session and the lock goes with it; the sweep then finds the row ``sending`` with
+  nobody holding it and, after ``PEERNET_OUTBOX_SENDING_GRACE_SECONDS`` counted from the
+  start of the attempt, sends it again: within a few minutes.
+
+Between the SMTP server's "250" and the write that records it, a crash leaves the outcome
+unknown. The window is kept as small as it can be: the moment of the 250 is taken at once and
+written (status ``sent``, ``sent_at``, the erasure of a credential's body) in one statement in
+the transaction that holds the row; if the database went away meanwhile, the worker reconnects
+and writes again for up to ``PEERNET_OUTBOX_RECORD_RETRY_SECONDS``, which is shorter than the
+grace, so the sweep does not step in while the worker still knows the answer. A row found
+``sending`` by the sweep therefore has no record of acceptance, and the server most likely
+never said 250 (the worker died while talking to it): it is sent again, with the same
+``Message-ID``. Resending is preferred to a state that waits for staff: a message that never
+arrived is the worse failure (an invitation, a password reset), and in the rare case that the
+first copy did arrive, both carry the same ``Message-ID``, which mail programs fold into one.
+A row that does carry a record of acceptance (``sent_at``) is marked sent, never resent.
 
 A message queued with ``carries_secret`` holds a link or code that acts for its recipient (a
 password reset, an address confirmation, one-click answers). Its body is erased as soon as it
@@ -15,6 +45,7 @@ whose body is gone can never be sent again, only marked failed.
 
 import logging
 import smtplib
+import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,7 +55,9 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db import connection as database_connection
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -34,8 +67,16 @@ from .models import MessageStatus, OutboxMessage
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-# A message left "sending" this long belongs to a worker that died; it is tried again.
-SENDING_TIMEOUT = timedelta(minutes=15)
+# Clocks of the web and worker machines differ a little: a task that arrives this close to the
+# message's next attempt is on time, not a stray copy.
+EARLY_TOLERANCE = timedelta(seconds=5)
+# A claimed message is never handed over twice, so a sweep can hand over a broker outage's
+# whole backlog at once rather than a slice a minute.
+SWEEP_BATCH = 5000
+WORKER_STOPPED_ERROR = (
+    "The worker that was sending this message stopped before the mail server accepted it; "
+    "it is sent again with the same Message-ID."
+)
 # The recipient column's size, and the longest address SMTP carries (RFC 5321, 4.5.3.1.3).
 RECIPIENT_MAX_LENGTH = OutboxMessage._meta.get_field("to_email").max_length
 BODY_ERASED_ERROR = (
@@ -108,6 +149,7 @@ def message_queue(
         calendar=calendar,
         calendar_method=calendar_method,
         carries_secret=carries_secret,
+        dispatched_at=timezone.now(),
     )
     try:
         with transaction.atomic():
@@ -130,16 +172,64 @@ def recipient_validate(to_email: str) -> None:
     validate_email(to_email)
 
 
+def dispatch_hold() -> timedelta:
+    return timedelta(seconds=settings.PEERNET_OUTBOX_DISPATCH_HOLD_SECONDS)
+
+
+def sending_grace() -> timedelta:
+    return timedelta(seconds=settings.PEERNET_OUTBOX_SENDING_GRACE_SECONDS)
+
+
+# After the broker failed to take a message, this process leaves it alone for a moment: each
+# try costs up to the broker's socket timeouts (about 1.5 s when Redis is frozen), and a
+# request that queues many messages (a bulk approval) must not pay that for every one.
+BROKER_PAUSE_SECONDS = 5.0
+_broker_paused_until = 0.0
+
+
 def message_dispatch(*, message_id: int) -> bool:
-    """Hand a stored message to the broker; on failure it stays queued for the sweep."""
+    """Hand a stored message to the broker; on failure it stays queued for the sweep.
+
+    The caller has marked the row dispatched (``dispatched_at``) before: a task may run before
+    this function returns. A failed hand-over clears the mark, so the sweep need not wait.
+    """
+    global _broker_paused_until
     from .tasks import outbox_message_send
 
+    if time.monotonic() >= _broker_paused_until:
+        try:
+            outbox_message_send.delay(message_id)
+        except Exception:  # the broker is down or refused: the sweep will pick the message up
+            _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
+            logger.warning(
+                "Could not dispatch message %s; it stays queued.", message_id, exc_info=True
+            )
+        else:
+            return True
     try:
-        outbox_message_send.delay(message_id)
-    except Exception:  # the broker is down or refused: the sweep will pick the message up
-        logger.warning("Could not dispatch message %s; it stays queued.", message_id, exc_info=True)
-        return False
-    return True
+        OutboxMessage.objects.filter(pk=message_id, status=MessageStatus.QUEUED).update(
+            dispatched_at=None
+        )
+    except DatabaseError:
+        # The database went away too (this runs after the request's commit): the mark then
+        # lapses after the dispatch hold, and the sweep takes the message.
+        logger.warning("Could not clear the dispatch mark of message %s.", message_id)
+    return False
+
+
+def mail_queue_length() -> int | None:
+    """How many tasks wait in the broker's mail queue; None when the broker cannot say."""
+    from peernet.celery import app
+
+    if app.conf.task_always_eager:
+        return 0
+    queue = app.amqp.router.route({}, "outbox.send")["queue"].name
+    try:
+        with app.connection_for_read() as connection:
+            return connection.default_channel.queue_declare(queue=queue).message_count
+    except Exception:  # the broker is down: nothing can be dispatched anyway
+        logger.warning("Could not read the length of the %s queue.", queue, exc_info=True)
+        return None
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -163,7 +253,8 @@ def _build_email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
         from_email=message.from_email,
         to=[message.to_email],
         connection=connection,
-        headers={"Content-Language": message.language},
+        # The same Message-ID on every attempt: a copy that arrives twice shows once.
+        headers={"Content-Language": message.language, "Message-ID": message.message_id},
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
@@ -223,7 +314,11 @@ class SendResult:
 
 
 def message_send(*, message_id: int, connection=None) -> SendResult:
-    """Deliver one stored message; safe to call twice, only a queued message is sent."""
+    """Deliver one stored message when it is due; safe to call twice, it is sent once.
+
+    A call for a message that is not queued, or whose next attempt has not come, changes
+    nothing and counts no attempt.
+    """
     now = timezone.now()
     with transaction.atomic():
         message = (
@@ -234,6 +329,11 @@ def message_send(*, message_id: int, connection=None) -> SendResult:
         if message is None:
             current = OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True)
             return SendResult(status=current.first() or "missing")
+        if message.next_attempt_at > now + EARLY_TOLERANCE:
+            # A copy the broker delivered again, or one queued twice: the back-off, and the
+            # sweep that acts on it, own this message's next attempt.
+            logger.info("Message %s is not due until %s.", message.pk, message.next_attempt_at)
+            return SendResult(status=message.status)
         if message.body_erased_at is not None:
             # Whatever brought it back (a staff retry, the sweep, a task the broker delivered
             # again), there is nothing left to send: an empty mail would only confuse.
@@ -243,59 +343,161 @@ def message_send(*, message_id: int, connection=None) -> SendResult:
             message.save(update_fields=["status", "sending_since", "last_error"])
             logger.warning("Message %s was not sent again: its body was erased.", message.pk)
             return SendResult(status=message.status)
+        # Committed before the SMTP conversation: the attempt counts even if the worker dies
+        # in it, so a message that brings workers down reaches MAX_ATTEMPTS and stops.
         message.status = MessageStatus.SENDING
         message.sending_since = now
         message.attempts += 1
-        message.save(update_fields=["status", "sending_since", "attempts"])
+        message.dispatched_at = None
+        message.save(update_fields=["status", "sending_since", "attempts", "dispatched_at"])
 
+    accepted_at = None
     try:
-        _deliver(message, connection)
+        with transaction.atomic():
+            # The lock is this worker's claim for as long as it talks to the server: the
+            # sweep skips locked rows, and the lock ends with the worker's database session.
+            OutboxMessage.objects.select_for_update().filter(pk=message.pk).values("pk").first()
+            _deliver(message, connection)
+            accepted_at = timezone.now()
+            _delivery_record(message, accepted_at=accepted_at)
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
-        if connection is None and not isinstance(error, smtplib.SMTPRecipientsRefused):
-            connection_reused_close()
-        message.last_error = f"{type(error).__name__}: {error}"[:2000]
-        message.sending_since = None
-        if _is_permanent(error) or message.attempts >= MAX_ATTEMPTS:
-            message.status = MessageStatus.FAILED
-            message.save(update_fields=["status", "last_error", "sending_since"])
-            logger.error("Message %s failed: %s", message.pk, message.last_error)
-            return SendResult(status=message.status)
-        delay = retry_delay(message.attempts)
-        message.status = MessageStatus.QUEUED
-        message.next_attempt_at = timezone.now() + delay
-        message.save(update_fields=["status", "last_error", "sending_since", "next_attempt_at"])
-        logger.warning("Message %s will be retried in %s: %s", message.pk, delay, error)
-        return SendResult(status=message.status, retry_in=delay)
+        return _attempt_failed(message, error, reused=connection is None)
+    except DatabaseError:
+        if accepted_at is None:
+            raise  # nothing was sent; the sweep sends the message once the row is free
+        _delivery_record_retried(message, accepted_at=accepted_at)
+    return SendResult(status=MessageStatus.SENT)
 
-    message.status = MessageStatus.SENT
-    message.sent_at = timezone.now()
-    message.sending_since = None
-    message.last_error = ""
-    fields = ["status", "sent_at", "sending_since", "last_error"]
+
+def _delivery_record(message: OutboxMessage, *, accepted_at) -> None:
+    """Record the server's acceptance: status, time and, for a credential, the erasure."""
+    fields = {
+        "status": MessageStatus.SENT,
+        "sent_at": accepted_at,
+        "sending_since": None,
+        "last_error": "",
+    }
     if message.carries_secret:
         # Erased in the same write that records the delivery: there is no moment at which a
         # delivered credential still sits in the table.
-        message.body_text = message.body_html = message.calendar = ""
-        message.body_erased_at = message.sent_at
-        fields += ["body_text", "body_html", "calendar", "body_erased_at"]
-    message.save(update_fields=fields)
-    return SendResult(status=message.status)
+        fields |= {"body_text": "", "body_html": "", "calendar": "", "body_erased_at": accepted_at}
+    # Whatever happened to the row meanwhile (the sweep may have queued it again after a long
+    # outage), the server has it: the record wins.
+    OutboxMessage.objects.filter(pk=message.pk).exclude(status=MessageStatus.SENT).update(**fields)
+    for name, value in fields.items():
+        setattr(message, name, value)
+
+
+def _delivery_record_retried(message: OutboxMessage, *, accepted_at) -> None:
+    """Write the acceptance again and again while the database is away, within a deadline
+    shorter than the sweep's grace, so that the sweep does not resend what went out."""
+    deadline = time.monotonic() + settings.PEERNET_OUTBOX_RECORD_RETRY_SECONDS
+    pause = 0.1
+    while True:
+        if not database_connection.in_atomic_block:
+            database_connection.close()  # the next query opens a fresh session
+        try:
+            _delivery_record(message, accepted_at=accepted_at)
+        except DatabaseError:
+            if time.monotonic() + pause > deadline:
+                logger.error(
+                    "Message %s (%s) was accepted by the mail server at %s, but the database "
+                    "could not record it; if it is sent again, it keeps its Message-ID.",
+                    message.pk,
+                    message.message_id,
+                    accepted_at.isoformat(),
+                )
+                raise
+            logger.warning("Recording the delivery of message %s failed; retrying.", message.pk)
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
+        else:
+            logger.info(
+                "Message %s: its delivery was recorded once the database was back.", message.pk
+            )
+            return
+
+
+def _attempt_failed(message: OutboxMessage, error: Exception, *, reused: bool) -> SendResult:
+    if reused and not isinstance(error, smtplib.SMTPRecipientsRefused):
+        connection_reused_close()
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    message.sending_since = None
+    if _is_permanent(error) or message.attempts >= MAX_ATTEMPTS:
+        message.status = MessageStatus.FAILED
+        message.save(update_fields=["status", "last_error", "sending_since"])
+        logger.error("Message %s failed: %s", message.pk, message.last_error)
+        return SendResult(status=message.status)
+    delay = retry_delay(message.attempts)
+    message.status = MessageStatus.QUEUED
+    message.next_attempt_at = timezone.now() + delay
+    message.save(update_fields=["status", "last_error", "sending_since", "next_attempt_at"])
+    logger.warning("Message %s will be retried in %s: %s", message.pk, delay, error)
+    return SendResult(status=message.status, retry_in=delay)
+
+
+def messages_recover(*, now=None) -> int:
+    """Take back messages left ``sending`` by a worker that died; returns how many.
+
+    Only rows nobody holds (a sending worker keeps its row locked) and whose attempt began
+    longer than the grace ago. With a record of acceptance, the message is marked sent; without
+    one, the server never confirmed it, and it is queued again, with the same Message-ID.
+    """
+    now = now or timezone.now()
+    recovered = 0
+    with transaction.atomic():
+        orphans = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(status=MessageStatus.SENDING, sending_since__lt=now - sending_grace())
+            .only("pk", "attempts", "sent_at", "body_erased_at")
+        )
+        for message in orphans:
+            if message.sent_at is not None or message.body_erased_at is not None:
+                changes = {"status": MessageStatus.SENT, "sending_since": None}
+                logger.warning("Message %s was found sending but was accepted: sent.", message.pk)
+            elif message.attempts >= MAX_ATTEMPTS:
+                changes = {
+                    "status": MessageStatus.FAILED,
+                    "sending_since": None,
+                    "last_error": WORKER_STOPPED_ERROR,
+                }
+                logger.error("Message %s failed: its worker stopped on every attempt.", message.pk)
+            else:
+                changes = {
+                    "status": MessageStatus.QUEUED,
+                    "sending_since": None,
+                    "next_attempt_at": now,
+                    "dispatched_at": None,
+                    "last_error": WORKER_STOPPED_ERROR,
+                }
+                logger.warning("Message %s was left sending by a worker; sent again.", message.pk)
+            OutboxMessage.objects.filter(pk=message.pk).update(**changes)
+            recovered += 1
+    return recovered
 
 
 def messages_sweep() -> int:
-    """Dispatch due queued messages and recover those whose worker died; returns the count."""
+    """Recover messages of dead workers, then dispatch the due queued messages that no task
+    holds; returns how many were dispatched."""
     now = timezone.now()
-    OutboxMessage.objects.filter(
-        status=MessageStatus.SENDING, sending_since__lt=now - SENDING_TIMEOUT
-    ).update(status=MessageStatus.QUEUED, sending_since=None, next_attempt_at=now)
-    due = list(
-        OutboxMessage.objects.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:500]
-    )
-    for message_id in due:
+    messages_recover(now=now)
+    due = OutboxMessage.objects.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
+    unheld = Q(dispatched_at__isnull=True)
+    if due.filter(dispatched_at__lt=now - dispatch_hold()).exists() and mail_queue_length() == 0:
+        # Dispatched a while ago and the queue is empty: that task is lost (a broker that
+        # restarted without its data, a purge). While a backlog drains, it is not.
+        unheld |= Q(dispatched_at__lt=now - dispatch_hold())
+    with transaction.atomic():
+        claimed = list(
+            due.filter(unheld)
+            .select_for_update(skip_locked=True)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        OutboxMessage.objects.filter(pk__in=claimed).update(dispatched_at=now)
+    for message_id in claimed:
         message_dispatch(message_id=message_id)
-    return len(due)
+    return len(claimed)
 
 
 def message_retry(*, message: OutboxMessage) -> bool:
@@ -306,7 +508,12 @@ def message_retry(*, message: OutboxMessage) -> bool:
     with transaction.atomic():
         updated = OutboxMessage.objects.filter(
             pk=message.pk, status=MessageStatus.FAILED, body_erased_at__isnull=True
-        ).update(status=MessageStatus.QUEUED, attempts=0, next_attempt_at=timezone.now())
+        ).update(
+            status=MessageStatus.QUEUED,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            dispatched_at=timezone.now(),
+        )
     if updated:
         transaction.on_commit(lambda: message_dispatch(message_id=message.pk))
     return bool(updated)

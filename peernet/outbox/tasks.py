@@ -6,12 +6,11 @@ from celery.signals import worker_process_shutdown
 from . import services
 
 
-@shared_task(name="outbox.send", bind=True, max_retries=services.MAX_ATTEMPTS, acks_late=True)
-def outbox_message_send(self, message_id: int) -> str:
-    result = services.message_send(message_id=message_id)
-    if result.retry_in is not None and not self.request.is_eager:
-        raise self.retry(countdown=result.retry_in.total_seconds())
-    return result.status
+# No Celery retry: a temporary failure puts the message back in the queue with its next
+# attempt's time, and the sweep dispatches it then (services explains why).
+@shared_task(name="outbox.send", acks_late=True)
+def outbox_message_send(message_id: int) -> str:
+    return services.message_send(message_id=message_id).status
 
 
 @shared_task(name="outbox.sweep")

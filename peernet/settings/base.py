@@ -52,6 +52,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise: static files need no policy; before every view that may use a nonce.
     "csp.middleware.CSPMiddleware",
+    # Outside every layer that reads the database (sessions, users, views): 503 while it is
+    # unreachable, with the headers of the middleware above.
+    "peernet.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,6 +96,11 @@ DATABASES = {
 }
 # One transaction per request: a request that fails half-way saves nothing.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A database host that does not answer costs a request this many seconds, not the minutes of
+# the system's TCP timeout; the request then gets the "try again" page (peernet/outage.py).
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
@@ -209,7 +217,10 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"outbox.*": {"queue": "mail"}}
+# Only sending waits in the mail queue: the sweep, which rescues a backlog, must not queue
+# behind it. Outbox retries use no countdown (the sweep dispatches them when due), so Redis's
+# visibility timeout never has to outlast a back-off.
+CELERY_TASK_ROUTES = {"outbox.send": {"queue": "mail"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down must not hang a request: publishing gives up quickly, and the
 # periodic outbox sweep sends whatever was stored but not handed over.
@@ -220,11 +231,25 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    # A Redis that accepts connections but never answers (frozen, failing over, behind a
+    # dropped NAT entry) would hold a request forever: kombu's Redis transport sets no socket
+    # timeout of its own. A publish and its one retry, which reconnects and pings, take at
+    # most three of these, so a frozen broker costs a request about 1.5 s.
+    "socket_timeout": 0.5,
+    "socket_connect_timeout": 0.5,
+    # A publish that timed out may still have reached Redis: redis-py must not send it again.
+    "retry_on_timeout": False,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
+    # A sweep not run within its minute is dropped, as the next one does the same work
+    # (django-celery-beat's name for a task's "expires").
+    "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0, "options": {"expire_seconds": 55}},
     "members-purge": {"task": "members.registrations_purge", "schedule": 6 * 3600.0},
     "outbox-purge": {"task": "outbox.purge", "schedule": 24 * 3600.0},
 }
@@ -253,6 +278,17 @@ PEERNET_DECIDED_RETENTION_DAYS = env.int("PEERNET_DECIDED_RETENTION_DAYS", defau
 PEERNET_UNCONFIRMED_RETENTION_DAYS = env.int("PEERNET_UNCONFIRMED_RETENTION_DAYS", default=30)
 # Delivered and failed e-mails are kept this long, for staff to see what was sent to whom.
 PEERNET_OUTBOX_RETENTION_DAYS = env.int("PEERNET_OUTBOX_RETENTION_DAYS", default=90)
+# Outbox delivery (peernet/outbox/services.py): the sweep leaves a dispatched message to its
+# task this long; takes back a "sending" message nobody holds this long after its attempt
+# began; a worker keeps trying to record a delivery while the database is away this long
+# (shorter than the grace, so that the sweep never resends what the worker knows went out).
+PEERNET_OUTBOX_DISPATCH_HOLD_SECONDS = env.float(
+    "PEERNET_OUTBOX_DISPATCH_HOLD_SECONDS", default=300
+)
+PEERNET_OUTBOX_SENDING_GRACE_SECONDS = env.float(
+    "PEERNET_OUTBOX_SENDING_GRACE_SECONDS", default=180
+)
+PEERNET_OUTBOX_RECORD_RETRY_SECONDS = env.float("PEERNET_OUTBOX_RECORD_RETRY_SECONDS", default=90)
 # Sections other apps add to a member's data export: callables (user) -> (name, data).
 PEERNET_MEMBER_DATA_EXPORTERS = []
 

@@ -52,6 +52,7 @@ def test_message_waits_while_the_mail_server_is_down_and_goes_when_it_is_back():
     assert (result.status, message.status, message.attempts) == ("sent", "sent", 2)
     assert len(received) == 1
     assert received[0]["Subject"] == "Welcome to PeerNet"
+    assert received[0]["Message-ID"] == message.message_id  # the one the first attempt used
     assert received[0]["To"] == "jordan@calgary.ca"
     assert received[0].get_body(("html",)).get_content().strip() == "<p>Hello Jordan</p>"
 

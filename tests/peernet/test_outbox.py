@@ -1,11 +1,12 @@
 """The outbox: stored before sent, sent once, retried on temporary errors, failed on permanent."""
 
+import re
 import smtplib
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from peernet.outbox import services
@@ -133,15 +134,18 @@ def test_gives_up_after_max_attempts():
     assert message.attempts == services.MAX_ATTEMPTS
 
 
-def test_sweep_sends_due_messages_and_recovers_stuck_ones():
+def test_sweep_sends_due_messages_and_recovers_stuck_ones(settings):
+    settings.PEERNET_OUTBOX_SENDING_GRACE_SECONDS = 180
     due = _queue(purpose="tests.due")
     later = _queue(purpose="tests.later")
     stuck = _queue(purpose="tests.stuck")
+    # Not handed to the broker (it was down): nobody holds the first two.
+    OutboxMessage.objects.filter(pk__in=[due.pk, later.pk]).update(dispatched_at=None)
     OutboxMessage.objects.filter(pk=later.pk).update(
         next_attempt_at=timezone.now() + timedelta(minutes=5)
     )
     OutboxMessage.objects.filter(pk=stuck.pk).update(
-        status=MessageStatus.SENDING, sending_since=timezone.now() - timedelta(hours=1)
+        status=MessageStatus.SENDING, sending_since=timezone.now() - timedelta(minutes=4)
     )
     assert services.messages_sweep() == 2
     statuses = dict(OutboxMessage.objects.values_list("purpose", "status"))
@@ -162,7 +166,10 @@ def test_broker_down_keeps_message_queued(monkeypatch, django_capture_on_commit_
     message.refresh_from_db()
     assert message.status == MessageStatus.QUEUED
     assert mail.outbox == []
+    # The failed hand-over gave the message back to the sweep at once.
+    assert message.dispatched_at is None
     monkeypatch.undo()
+    services._broker_paused_until = 0.0  # the pause after a failure is over
     assert services.messages_sweep() == 1
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT
@@ -232,3 +239,281 @@ def test_purge_forgets_old_delivered_and_failed_mail_only(settings):
         "old-queued",
         "recent-sent",
     ]
+
+
+# --- one owner for each message's next attempt ---------------------------------------------
+
+
+def _capture_message_ids(connection_class):
+    seen = []
+
+    class Capturing(connection_class):
+        def send_messages(self, messages):
+            seen.extend(message.message()["Message-ID"] for message in messages)
+            return super().send_messages(messages)
+
+    return Capturing, seen
+
+
+def test_message_id_is_stored_and_sent_unchanged_on_every_attempt(settings):
+    settings.DEFAULT_FROM_EMAIL = "PeerNet <network@peernet.example.ca>"
+    message = _queue()
+    other = _queue(to_email="jordan@calgary.ca")
+    assert re.fullmatch(r"<[0-9a-f]{32}@peernet\.example\.ca>", message.message_id)
+    assert message.message_id != other.message_id
+
+    failing, seen = _capture_message_ids(FailingConnection)
+    error = smtplib.SMTPResponseException(451, b"Try again later")
+    services.message_send(message_id=message.pk, connection=failing(error))
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+    assert services.message_send(message_id=message.pk).status == MessageStatus.SENT
+
+    message.refresh_from_db()
+    assert seen == [message.message_id]
+    assert mail.outbox[0].message()["Message-ID"] == message.message_id
+    assert message.attempts == 2
+
+
+def test_a_copy_that_arrives_before_the_next_attempt_does_nothing():
+    message = _queue()
+    error = smtplib.SMTPResponseException(451, b"Try again later")
+    services.message_send(message_id=message.pk, connection=FailingConnection(error))
+    message.refresh_from_db()
+    before = (message.status, message.attempts, message.next_attempt_at, message.last_error)
+
+    # The broker hands the task over again (visibility timeout), or a second copy was queued.
+    result = services.message_send(message_id=message.pk)
+
+    message.refresh_from_db()
+    assert (result.status, result.retry_in) == (MessageStatus.QUEUED, None)
+    assert (message.status, message.attempts, message.next_attempt_at, message.last_error) == before
+    assert mail.outbox == []
+
+
+def test_a_retry_waits_for_the_sweep_and_no_task_holds_it():
+    message = _queue()
+    error = smtplib.SMTPResponseException(451, b"Try again later")
+    services.message_send(message_id=message.pk, connection=FailingConnection(error))
+    message.refresh_from_db()
+    assert message.dispatched_at is None  # no Celery countdown holds it
+    assert services.messages_sweep() == 0  # not due yet
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+    assert services.messages_sweep() == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.SENT, 2)
+    assert len(mail.outbox) == 1
+
+
+def test_sweep_skips_messages_their_task_still_holds(settings, monkeypatch):
+    settings.PEERNET_OUTBOX_DISPATCH_HOLD_SECONDS = 300
+    now = timezone.now()
+    recent = _queue(purpose="tests.recent")
+    old = _queue(purpose="tests.old")
+    OutboxMessage.objects.filter(pk=recent.pk).update(dispatched_at=now - timedelta(minutes=1))
+    OutboxMessage.objects.filter(pk=old.pk).update(dispatched_at=now - timedelta(minutes=10))
+
+    # A backlog waits in the mail queue: the old message's task is most likely in it.
+    monkeypatch.setattr(services, "mail_queue_length", lambda: 1200)
+    assert services.messages_sweep() == 0
+    # The broker cannot say: dispatching again would only add copies.
+    monkeypatch.setattr(services, "mail_queue_length", lambda: None)
+    assert services.messages_sweep() == 0
+    assert mail.outbox == []
+
+    # Nothing waits any more, and the old message is still queued: its task was lost.
+    monkeypatch.setattr(services, "mail_queue_length", lambda: 0)
+    assert services.messages_sweep() == 1
+    statuses = dict(OutboxMessage.objects.values_list("purpose", "status"))
+    assert statuses == {"tests.recent": "queued", "tests.old": "sent"}
+
+
+def test_sweep_marks_what_it_dispatches(monkeypatch):
+    from peernet.outbox import tasks
+
+    message = _queue()
+    OutboxMessage.objects.filter(pk=message.pk).update(dispatched_at=None)
+    dispatched = []
+    monkeypatch.setattr(tasks.outbox_message_send, "delay", dispatched.append)
+    before = timezone.now()
+    assert services.messages_sweep() == 1
+    assert services.messages_sweep() == 0  # the task it queued now holds the message
+    message.refresh_from_db()
+    assert dispatched == [message.pk]
+    assert message.dispatched_at >= before
+
+
+def test_only_sending_waits_in_the_mail_queue():
+    from peernet.celery import app
+
+    def queue_of(task):
+        return app.amqp.router.route({}, task)["queue"].name
+
+    assert [queue_of(task) for task in ("outbox.send", "outbox.sweep", "outbox.purge")] == [
+        "mail",
+        "default",
+        "default",
+    ]
+
+
+# --- a message found "sending": what the sweep decides ---------------------------------------
+
+
+def _left_sending(*, minutes_ago: float, **fields):
+    message = _queue()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=MessageStatus.SENDING,
+        attempts=1,
+        sending_since=timezone.now() - timedelta(minutes=minutes_ago),
+        dispatched_at=None,
+        **fields,
+    )
+    return message
+
+
+def test_recovery_resends_with_the_same_message_id_what_the_server_never_accepted(settings):
+    settings.PEERNET_OUTBOX_SENDING_GRACE_SECONDS = 120
+    message = _left_sending(minutes_ago=3)
+    assert services.messages_sweep() == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.SENT, 2)
+    assert [m.message()["Message-ID"] for m in mail.outbox] == [message.message_id]
+
+
+def test_recovery_leaves_a_recent_attempt_to_its_worker(settings):
+    settings.PEERNET_OUTBOX_SENDING_GRACE_SECONDS = 120
+    message = _left_sending(minutes_ago=1)
+    assert services.messages_recover() == 0
+    assert services.messages_sweep() == 0
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENDING
+    assert mail.outbox == []
+
+
+def test_recovery_marks_sent_what_the_server_accepted(settings):
+    settings.PEERNET_OUTBOX_SENDING_GRACE_SECONDS = 120
+    accepted = timezone.now() - timedelta(minutes=3)
+    message = _left_sending(minutes_ago=4, sent_at=accepted)
+    assert services.messages_recover() == 1
+    message.refresh_from_db()
+    assert (message.status, message.sent_at, message.attempts) == (MessageStatus.SENT, accepted, 1)
+    assert mail.outbox == []
+
+
+def test_recovery_stops_a_message_whose_worker_died_on_every_attempt(settings):
+    settings.PEERNET_OUTBOX_SENDING_GRACE_SECONDS = 120
+    message = _left_sending(minutes_ago=3)
+    OutboxMessage.objects.filter(pk=message.pk).update(attempts=services.MAX_ATTEMPTS)
+    assert services.messages_sweep() == 0
+    message.refresh_from_db()
+    assert (message.status, message.last_error) == (
+        MessageStatus.FAILED,
+        services.WORKER_STOPPED_ERROR,
+    )
+    assert mail.outbox == []
+
+
+# --- the database goes away right after the server's 250 ------------------------------------
+
+
+def _record_fails(monkeypatch, times: int):
+    real = services._delivery_record
+    calls = []
+
+    def flaky(message, *, accepted_at):
+        calls.append(accepted_at)
+        if len(calls) <= times:
+            raise OperationalError("terminating connection due to administrator command")
+        return real(message, accepted_at=accepted_at)
+
+    monkeypatch.setattr(services, "_delivery_record", flaky)
+    monkeypatch.setattr(services.time, "sleep", lambda seconds: None)
+    return calls
+
+
+def test_a_delivery_is_recorded_once_the_database_is_back(monkeypatch, settings):
+    settings.PEERNET_OUTBOX_RECORD_RETRY_SECONDS = 30
+    message = _queue()
+    calls = _record_fails(monkeypatch, times=3)
+    assert services.message_send(message_id=message.pk).status == MessageStatus.SENT
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.sent_at) == (
+        MessageStatus.SENT,
+        1,
+        calls[0],  # the moment of the 250, not of the write that finally went through
+    )
+    assert len(calls) == 4
+    assert len(mail.outbox) == 1
+    assert services.messages_sweep() == 0
+
+
+def test_a_delivery_the_database_never_recorded_is_sent_again_with_its_message_id(
+    monkeypatch, settings
+):
+    settings.PEERNET_OUTBOX_RECORD_RETRY_SECONDS = 0
+    settings.PEERNET_OUTBOX_SENDING_GRACE_SECONDS = 120
+    message = _queue()
+    _record_fails(monkeypatch, times=2)  # in the worker's transaction, then once more
+    with pytest.raises(OperationalError):
+        services.message_send(message_id=message.pk)
+    message.refresh_from_db()
+    assert (message.status, message.sent_at) == (MessageStatus.SENDING, None)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        sending_since=timezone.now() - timedelta(minutes=3)
+    )
+    assert services.messages_sweep() == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.SENT, 2)
+    assert [m.message()["Message-ID"] for m in mail.outbox] == [message.message_id] * 2
+
+
+def test_staff_see_the_delivery_record_read_only(client):
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory())
+    message = _queue()
+    sent_at = timezone.now()
+    OutboxMessage.objects.filter(pk=message.pk).update(status=MessageStatus.SENT, sent_at=sent_at)
+    response = client.get(reverse("admin:outbox_outboxmessage_change", args=[message.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for label in ("Message-ID", "Handed to the task queue", "Sent"):
+        assert f"<label>{label}:</label>" in html
+    assert escape(message.message_id) in html
+    assert 'name="message_id"' not in html and 'name="dispatched_at"' not in html
+
+    found = client.get(reverse("admin:outbox_outboxmessage_changelist"), {"q": message.message_id})
+    assert list(found.context["cl"].result_list) == [message]
+
+
+def test_after_a_broker_failure_the_process_leaves_the_broker_alone_for_a_moment(monkeypatch):
+    from peernet.outbox import tasks
+
+    calls = []
+
+    def failing_delay(message_id):
+        calls.append(message_id)
+        raise OSError("broker frozen")
+
+    monkeypatch.setattr(tasks.outbox_message_send, "delay", failing_delay)
+    first, second = (
+        services.message_queue(
+            to_email=f"person{n}@gatineau.ca", subject="Hi", text="Hi\n", language="en",
+            purpose="tests.pause",
+        )
+        for n in range(2)
+    )  # fmt: skip
+    assert services.message_dispatch(message_id=first.pk) is False
+    assert services.message_dispatch(message_id=second.pk) is False
+    assert calls == [first.pk]  # the second did not wait for the frozen broker again
+    assert list(
+        OutboxMessage.objects.filter(pk__in=[first.pk, second.pk]).values_list(
+            "status", "dispatched_at"
+        )
+    ) == [(MessageStatus.QUEUED, None), (MessageStatus.QUEUED, None)]
+
+    monkeypatch.setattr(services, "_broker_paused_until", 0.0)
+    monkeypatch.setattr(tasks.outbox_message_send, "delay", lambda message_id: calls.append(0))
+    assert services.message_dispatch(message_id=second.pk) is True

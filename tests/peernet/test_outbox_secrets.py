@@ -3,6 +3,7 @@ again; and no other admin page shows a secret either."""
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -230,21 +231,32 @@ def _erased(**overrides):
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("came_back_as", [MessageStatus.QUEUED, MessageStatus.SENDING])
-def test_an_erased_message_that_comes_back_fails_cleanly(came_back_as):
+def test_an_erased_message_that_comes_back_queued_fails_cleanly():
     message = _erased()
     mail.outbox.clear()
-    # A stuck "sending" row is put back in the queue by the sweep; a queued one is sent by it.
     OutboxMessage.objects.filter(pk=message.pk).update(
-        status=came_back_as,
-        sending_since=message.sent_at - services.SENDING_TIMEOUT * 2,
-        next_attempt_at=message.sent_at,
+        status=MessageStatus.QUEUED, next_attempt_at=message.sent_at, dispatched_at=None
     )
     assert services.messages_sweep() == 1  # the eager task runs message_send
     message.refresh_from_db()
     assert message.status == MessageStatus.FAILED
     assert message.last_error == services.BODY_ERASED_ERROR
     assert message.attempts == 1
+    assert mail.outbox == []
+
+
+@pytest.mark.unit
+def test_an_erased_message_found_sending_is_recorded_sent_never_resent(settings):
+    settings.PEERNET_OUTBOX_SENDING_GRACE_SECONDS = 60
+    message = _erased()
+    mail.outbox.clear()
+    # The erasure is written with the server's acceptance: the recovery must not send again.
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=MessageStatus.SENDING, sending_since=message.sent_at - timedelta(minutes=5)
+    )
+    assert services.messages_sweep() == 0
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == (MessageStatus.SENT, 1, "")
     assert mail.outbox == []
 
 
