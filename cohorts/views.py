@@ -13,7 +13,7 @@ from django.views.generic import FormView, TemplateView
 from peernet import ratelimit
 
 from . import selectors, services
-from .choices import Language
+from .choices import Language, RoadmapLanguage, RoadmapStatus
 from .forms import CommunityFilterForm, InterestForm
 
 
@@ -21,6 +21,7 @@ class CohortListView(TemplateView):
     """Every cohort with its community cards, filtered and searched by GET parameters."""
 
     template_name = "cohorts/cohort_list.html"
+    extra_context = {"RoadmapStatus": RoadmapStatus, "RoadmapLanguage": RoadmapLanguage}
 
     def get(self, request, *args, **kwargs):
         cohorts = selectors.cohorts_all()
@@ -44,6 +45,7 @@ class CommunityDetailView(TemplateView):
     """One community's full profile."""
 
     template_name = "cohorts/community_detail.html"
+    extra_context = {"RoadmapStatus": RoadmapStatus, "RoadmapLanguage": RoadmapLanguage}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -78,6 +78,7 @@ class MeetingDetailView(DetailView):
     model = Meeting
     template_name = "meetings/meeting_detail.html"
     context_object_name = "meeting"
+    extra_context = {"Response": Response}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -194,7 +195,7 @@ class AnswerLinkView(View):
             user=user,
             meeting=meeting,
             context={
-                "answer": answer,
+                "answer_response": ANSWERS[answer],
                 "current": invitation.response if invitation else Response.NEEDS_ACTION,
                 "action_url": self._url(user=user, token=token, answer=answer),
             },
@@ -227,7 +228,7 @@ class AnswerLinkView(View):
             meeting=invitation.meeting,
             context={
                 "invitation": invitation,
-                "other_answer": other,
+                "other_response": ANSWERS[other],
                 "other_answer_url": self._url(user=user, token=token, answer=other),
             },
         )
@@ -313,7 +314,7 @@ class AnswerLinkView(View):
             if meeting is not None:
                 context = {**context, **_answer_times(meeting=meeting, user=user)}
             # The message may be lazy: it is rendered here, in the member's language.
-            context = {**context, "meeting": meeting}
+            context = {**context, "meeting": meeting, "Response": Response}
             response = render(request, template, context, status=status)
         response["Content-Language"] = language
         return response

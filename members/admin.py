@@ -1,26 +1,24 @@
 """The review queue and the reference list of governments, in the Django admin.
 
-Decisions are made through :mod:`members.services`; this module only collects input.
+Decisions are made through :mod:`members.services`; this module only collects input. The
+queue's own pages (approve, reject) are in :mod:`members.admin_views`.
 """
+
+from functools import partial
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
+from django.core.exceptions import ValidationError
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from . import eligibility, services
-from .choices import POSITIVE_FLAGS, FlagCode, RegistrationStatus
+from . import admin_views, eligibility, services
+from .choices import FlagCode, RegistrationStatus
 from .domains import domain_clean
 from .models import (
     KnownDomain,
@@ -28,6 +26,7 @@ from .models import (
     Registration,
     RegistrationEvent,
     User,
+    review_overdue,
 )
 
 
@@ -97,9 +96,7 @@ class FlagFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == "likely":
-            return queryset.filter(flags__code=FlagCode.KNOWN_GOVERNMENT).exclude(
-                flags__code__in=set(FlagCode.values) - set(POSITIVE_FLAGS)
-            )
+            return queryset.filter(eligibility.likely_eligible())
         if value == "none":
             return queryset.filter(flags__isnull=True)
         if value in FlagCode.values:
@@ -118,15 +115,7 @@ class WaitingFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "long":
-            from datetime import timedelta
-
-            from django.utils import timezone
-
-            limit = timezone.now() - timedelta(days=settings.PEERNET_REVIEW_WARNING_DAYS)
-            return queryset.filter(status=RegistrationStatus.PENDING).filter(
-                Q(email_confirmed_at__lt=limit)
-                | Q(email_confirmed_at__isnull=True, submitted_at__lt=limit)
-            )
+            return queryset.filter(review_overdue())
         return queryset
 
 
@@ -140,15 +129,6 @@ class RegistrationEventInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason sent to the registrant"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        help_text=_("Write it in the registrant's preferred language, shown beside each name."),
-    )
 
 
 @admin.register(Registration)
@@ -297,18 +277,15 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.display(description=_("days waiting"), ordering="submitted_at")
     def days_waiting_display(self, obj):
         days = obj.days_waiting
-        if obj.status in (RegistrationStatus.PENDING, RegistrationStatus.SUBMITTED) and (
-            days > settings.PEERNET_REVIEW_WARNING_DAYS
-        ):
+        if obj.is_review_overdue:
             return format_html('<span class="waiting-long">{} ⚠</span>', days)
         return days
 
     @admin.display(description=_("decide"))
     def quick_approve(self, obj):
-        if obj.status != RegistrationStatus.PENDING:
+        if RegistrationStatus.APPROVED not in services.registration_next_statuses(registration=obj):
             return ""
-        codes = {flag.code for flag in obj.flags.all()}
-        likely = FlagCode.KNOWN_GOVERNMENT in codes and not (codes - set(POSITIVE_FLAGS))
+        likely = eligibility.is_likely_eligible(flag.code for flag in obj.flags.all())
         # The changelist is one form; formaction sends it (with its CSRF token) to our view.
         return format_html(
             '<button type="submit" class="button{}" formaction="{}" name="approve_one">{}</button>',
@@ -318,93 +295,28 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
 
     def get_urls(self):
+        def decision_view(view):
+            return self.admin_site.admin_view(partial(view, model_admin=self))
+
         return [
             path(
                 "<int:pk>/approve/",
-                self.admin_site.admin_view(self.approve_view),
+                decision_view(admin_views.registration_approve_view),
                 name="members_registration_approve",
             ),
             path(
                 "<int:pk>/reject/",
-                self.admin_site.admin_view(self.reject_view),
+                decision_view(admin_views.registration_reject_view),
                 name="members_registration_reject",
             ),
         ] + super().get_urls()
 
-    def _check_decide_permission(self, request):
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-
-    def approve_view(self, request, pk):
-        self._check_decide_permission(request)
-        if request.method != "POST":
-            return HttpResponseRedirect(reverse("admin:members_registration_change", args=[pk]))
-        registration = get_object_or_404(Registration.objects.select_related("user"), pk=pk)
-        try:
-            services.registration_approve(registration=registration, reviewer=request.user)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                _("%(name)s was approved; the welcome e-mail is on its way.")
-                % {"name": registration.user.get_full_name()},
-                messages.SUCCESS,
-            )
-        # Back to the page the reviewer came from (the filtered queue), never to another site.
-        next_url = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            next_url = reverse("admin:members_registration_changelist")
-        return HttpResponseRedirect(next_url)
-
-    def reject_view(self, request, pk):
-        self._check_decide_permission(request)
-        registration = get_object_or_404(Registration.objects.select_related("user"), pk=pk)
-        return self._reject_page(request, [registration], single=True)
-
-    def _reject_page(self, request, registrations, single=False):
-        form = RejectForm(request.POST if "reason" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            rejected = 0
-            for registration in registrations:
-                try:
-                    services.registration_reject(
-                        registration=registration,
-                        reviewer=request.user,
-                        reason=form.cleaned_data["reason"],
-                    )
-                    rejected += 1
-                except ValidationError as error:
-                    self.message_user(
-                        request, f"{registration}: {' '.join(error.messages)}", messages.WARNING
-                    )
-            if rejected:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d request was rejected.",
-                        "%(count)d requests were rejected.",
-                        rejected,
-                    )
-                    % {"count": rejected},
-                    messages.SUCCESS,
-                )
-            return HttpResponseRedirect(reverse("admin:members_registration_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Reject requests"),
-            "opts": self.model._meta,
-            "registrations": registrations,
-            "form": form,
-            "single": single,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        status = 400 if form.is_bound else 200
-        return TemplateResponse(
-            request, "admin/members/registration/reject.html", context, status=status
-        )
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The page offers the decisions the services would accept from the current state.
+        allowed = services.registration_next_statuses(registration=obj) if obj else frozenset()
+        context["can_approve"] = RegistrationStatus.APPROVED in allowed
+        context["can_reject"] = RegistrationStatus.REJECTED in allowed
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.action(description=_("Approve the selected requests"))
     def approve_selected(self, request, queryset):
@@ -438,7 +350,9 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Reject the selected requests…"))
     def reject_selected(self, request, queryset):
-        return self._reject_page(request, list(queryset.select_related("user")))
+        return admin_views.registration_reject_page(
+            self, request, list(queryset.select_related("user"))
+        )
 
     def get_actions(self, request):
         # Django's own bulk delete would bypass the services (no history, mail left behind).
@@ -454,11 +368,13 @@ class RegistrationAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def delete_people(self, request, queryset):
-        users = [registration.user for registration in queryset.select_related("user")]
-        for user in users:
-            if not user.is_staff:
-                services.member_delete(user=user)
-        deleted = sum(1 for user in users if not user.is_staff)
+        deleted = 0
+        for registration in queryset.select_related("user"):
+            try:
+                services.member_delete(user=registration.user)
+            except services.MemberDeleteError:
+                continue  # staff accounts are removed by an administrator, not from the queue
+            deleted += 1
         self.message_user(
             request,
             ngettext("%(count)d person was deleted.", "%(count)d people were deleted.", deleted)

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .choices import ELIGIBLE_KINDS, FlagCode, Province, RegistrationStatus
+from django.db.models import Exists, OuterRef, Q
+
+from .choices import ELIGIBLE_KINDS, POSITIVE_FLAGS, FlagCode, Province, RegistrationStatus
 from .domains import domain_normalise
 from .flags import reason_text
-from .models import KnownDomain, KnownOrganisation, Registration
+from .models import KnownDomain, KnownOrganisation, Registration, RegistrationFlag
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -53,7 +55,25 @@ class Finding:
 
     @property
     def is_positive(self) -> bool:
-        return self.code == FlagCode.KNOWN_GOVERNMENT
+        return self.code in POSITIVE_FLAGS
+
+
+def is_likely_eligible(codes) -> bool:
+    """A known government's domain and nothing to warn about, from a request's flag codes.
+
+    The queue offers these requests for approval at a glance; a person still decides.
+    likely_eligible() is the same rule for filtering the queue.
+    """
+    codes = set(codes)
+    return FlagCode.KNOWN_GOVERNMENT in codes and codes <= POSITIVE_FLAGS
+
+
+def likely_eligible() -> Q:
+    """The rule of is_likely_eligible(), as a filter of registrations."""
+    flags = RegistrationFlag.objects.filter(registration=OuterRef("pk"))
+    return Exists(flags.filter(code=FlagCode.KNOWN_GOVERNMENT)) & ~Exists(
+        flags.exclude(code__in=POSITIVE_FLAGS)
+    )
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,7 @@
 """Accounts, registration requests, their history and the reference list of governments."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -209,6 +211,30 @@ class Registration(models.Model):
     def days_waiting(self) -> int:
         end = self.decided_at or timezone.now()
         return max((end - self.waiting_since).days, 0)
+
+    @property
+    def is_review_overdue(self) -> bool:
+        """The rule of review_overdue(), for one request already in hand."""
+        return (
+            self.status == RegistrationStatus.PENDING
+            and self.days_waiting > settings.PEERNET_REVIEW_WARNING_DAYS
+        )
+
+
+def review_overdue(*, now=None) -> models.Q:
+    """Requests that have waited for a decision longer than staff promise.
+
+    Only requests in the review queue count: until the address is confirmed, a request waits
+    for the registrant, not for staff. "Longer" is in the whole days the queue shows, so a
+    request shown as waiting 6 days is overdue when the promise is 5 and one shown as 5 is
+    not. Registration.is_review_overdue says the same of one request.
+    """
+    days = settings.PEERNET_REVIEW_WARNING_DAYS + 1
+    limit = (now or timezone.now()) - timedelta(days=days)
+    return models.Q(status=RegistrationStatus.PENDING) & (
+        models.Q(email_confirmed_at__lte=limit)
+        | models.Q(email_confirmed_at__isnull=True, submitted_at__lte=limit)
+    )
 
 
 class RegistrationEvent(models.Model):

@@ -37,6 +37,17 @@ class RegistrationStateError(ValidationError):
     """The requested change is not allowed from the registration's current state."""
 
 
+class MemberDeleteError(ValidationError):
+    """The account may not be deleted here: staff accounts are removed by an administrator."""
+
+
+def registration_next_statuses(*, registration: Registration) -> frozenset[str]:
+    """The states this registration may move to now: the decisions a page may offer."""
+    return frozenset(
+        target for target, sources in _ALLOWED.items() if registration.status in sources
+    )
+
+
 def _transition(
     *, registration: Registration, to_status: str, actor: User | None, note: str = ""
 ) -> RegistrationEvent:
@@ -315,10 +326,15 @@ def member_delete(*, user: User) -> None:
 
     Programmes that keep something about members answer ``member_withdrawn`` (inside this
     transaction) to cancel what is pending for them. The outbox itself forgets sent mail after
-    its retention period.
+    its retention period. Staff accounts are never deleted here (:class:`MemberDeleteError`):
+    every caller, the purge included, relies on this check.
     """
     from peernet.outbox.models import OutboxMessage
 
+    if user.is_staff:
+        raise MemberDeleteError(
+            _("Staff accounts are removed by an administrator."), code="staff_account"
+        )
     registration = Registration.objects.filter(user=user).first()
     # Mail kept for the person goes first; then programmes answer the signal, and what they
     # queue now (calendar cancellations) still reaches the person once.
@@ -333,7 +349,7 @@ def registrations_purge(*, now=None) -> int:
 
     Rejected or withdrawn requests go once their decision is older than the retention period;
     requests whose address was never confirmed go after UNCONFIRMED_RETENTION. Staff accounts
-    are never touched. Returns the number of people deleted.
+    are never touched (``member_delete`` refuses them). Returns the number of people deleted.
     """
     from datetime import timedelta
 
@@ -342,14 +358,18 @@ def registrations_purge(*, now=None) -> int:
     now = now or timezone.now()
     decided_limit = now - timedelta(days=settings.PEERNET_DECIDED_RETENTION_DAYS)
     unconfirmed_limit = now - timedelta(days=settings.PEERNET_UNCONFIRMED_RETENTION_DAYS)
-    stale = Registration.objects.filter(user__is_staff=False).filter(
+    stale = Registration.objects.filter(
         models.Q(
             status__in=[RegistrationStatus.REJECTED, RegistrationStatus.WITHDRAWN],
             decided_at__lt=decided_limit,
         )
         | models.Q(status=RegistrationStatus.SUBMITTED, submitted_at__lt=unconfirmed_limit)
     )
-    users = list(User.objects.filter(registration__in=stale))
-    for user in users:
-        member_delete(user=user)
-    return len(users)
+    deleted = 0
+    for user in User.objects.filter(registration__in=stale):
+        try:
+            member_delete(user=user)
+        except MemberDeleteError:
+            continue
+        deleted += 1
+    return deleted

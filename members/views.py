@@ -18,6 +18,7 @@ from django.views.generic import FormView, TemplateView, View
 from peernet.views import next_meeting
 
 from . import services
+from .choices import RegistrationStatus
 from .forms import ProfileForm
 from .models import Registration
 
@@ -59,6 +60,7 @@ class MemberHomeView(LoginRequiredMixin, TemplateView):
             Registration.objects.filter(user=self.request.user).select_related("user").first()
         )
         context["registration"] = registration
+        context["RegistrationStatus"] = RegistrationStatus
         # Other programmes add their own sections (meetings, ...) through this hook, so that
         # members/ does not import them: each callable takes the request and the registration
         # and returns None or a dict with a "template" key and that template's context.

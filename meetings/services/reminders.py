@@ -30,7 +30,7 @@ def _reminder_queue(*, invitation: Invitation, kind: str) -> bool:
         language = user.preferred_language
         meeting = invitation.meeting
         context = invitation_mail_context(invitation=invitation, meeting=meeting, language=language)
-        context["kind"] = kind
+        context.update(kind=kind, ReminderKind=ReminderKind, Response=Response)
         rendered = message_render(
             template_prefix="meetings/email/reminder", context=context, language=language
         )

@@ -175,6 +175,43 @@ def test_profile_roadmap_states(client, status, language, text):
     assert text in client.get(community.get_absolute_url()).content.decode()
 
 
+@pytest.mark.parametrize(
+    ("roadmap_language", "reader", "note", "emphasised"),
+    [
+        (RoadmapLanguage.FR, "en", "Available in French only.", True),
+        (RoadmapLanguage.FR, "fr", "Disponible en français seulement.", False),
+        (RoadmapLanguage.EN, "fr", "Disponible en anglais seulement.", True),
+        (RoadmapLanguage.EN, "en", "Available in English only.", False),
+    ],
+)
+def test_a_roadmap_in_one_language_is_pointed_out_to_readers_of_the_other(
+    client, roadmap_language, reader, note, emphasised
+):
+    community = CommunityFactory(slug="chapais", roadmap_language=roadmap_language)
+    html = client.get(url("cohorts:community", reader, slug=community.slug)).content.decode()
+    assert note in html
+    assert (f"<strong>{note}</strong>" in html) is emphasised
+
+
+@pytest.mark.parametrize(
+    ("status", "roadmap_language", "badge"),
+    [
+        (RoadmapStatus.PUBLISHED, RoadmapLanguage.EN, "Roadmap: English only"),
+        (RoadmapStatus.PUBLISHED, RoadmapLanguage.BOTH, "Roadmap: English and French"),
+        (RoadmapStatus.NONE, "", None),
+    ],
+)
+def test_the_cards_badge_follows_the_roadmap(client, status, roadmap_language, badge):
+    CommunityFactory(
+        roadmap_status=status, roadmap_language=roadmap_language, cohorts=[CohortFactory()]
+    )
+    html = client.get(url("cohorts:list")).content.decode()
+    badges = html.count('class="badge roadmap-badge')
+    assert badges == (1 if badge else 0)
+    if badge:
+        assert f"{badge}</span>" in html
+
+
 def test_language_switch_leads_to_the_same_profile(client):
     community = CommunityFactory(slug="town-of-chapais")
     html = client.get(community.get_absolute_url()).content.decode()

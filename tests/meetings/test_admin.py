@@ -198,3 +198,30 @@ def test_the_change_page_shows_the_counts(staff_client):
     response = staff_client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk]))
     assert response.status_code == 200
     assert "Export the attendee list (CSV)" in response.content.decode()
+
+
+def test_the_cancel_and_theme_pages_are_the_shared_confirmation_page(staff_client):
+    meeting = MeetingFactory()
+    theme = ThemeFactory(title="Fleet electrification")
+    pages = [
+        (
+            "admin:meetings_meeting_changelist",
+            {"action": "cancel_selected", "_selected_action": [meeting.pk]},
+            "admin/meetings/meeting/cancel.html",
+            'value="Cancel the meetings and tell the members"',
+        ),
+        (
+            "admin:meetings_theme_changelist",
+            {"action": "attach_to_meeting", "_selected_action": [theme.pk]},
+            "admin/meetings/theme/attach.html",
+            'value="Choose this theme"',
+        ),
+    ]
+    for changelist, data, template, button in pages:
+        response = staff_client.post(reverse(changelist), data)
+        assert [t.name for t in response.templates][:2] == [template, "admin/peernet/confirm.html"]
+        html = response.content.decode()
+        assert f'<a href="{reverse(changelist)}" class="closelink">Go back</a>' in html
+        assert f'<input type="hidden" name="action" value="{data["action"]}">' in html
+        assert f'value="{data["_selected_action"][0]}"' in html
+        assert button in html

@@ -442,6 +442,41 @@ def test_week_and_day_reminders_each_go_once(
     ]
 
 
+@pytest.mark.parametrize(
+    ("starts_in", "sentence"),
+    [
+        (timedelta(hours=20), "is tomorrow."),
+        (timedelta(days=6, hours=20), "is in one week."),
+    ],
+)
+@pytest.mark.parametrize(
+    ("response", "with_answer_links"),
+    [(Response.NEEDS_ACTION, True), (Response.ACCEPTED, False)],
+)
+def test_the_reminder_says_when_and_asks_for_an_answer_until_accepted(
+    member,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    starts_in,
+    sentence,
+    response,
+    with_answer_links,
+):
+    now = timezone.now()
+    meeting = MeetingFactory(
+        starts_at=now + starts_in, ends_at=now + starts_in + timedelta(hours=1)
+    )
+    _invited(meeting, member, response=response)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_send(now=now) == 1
+    message = mailoutbox[0]
+    html = message.alternatives[0][0]
+    assert f"A reminder: the meeting “{meeting.title_en}” {sentence}" in message.body
+    assert f"A reminder: the meeting “{meeting.title_en}” {sentence}" in html
+    assert ("I will attend:" in message.body) is with_answer_links
+    assert (">I will attend</a>" in html) is with_answer_links
+
+
 def test_reminders_skip_decliners_cancelled_meetings_and_late_invitations(
     member, french_member, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -397,6 +397,27 @@ def test_members_answer_from_their_page(member_client, member, meeting):
     assert Invitation.objects.get(user=member).response == Response.DECLINED
 
 
+@pytest.mark.parametrize(
+    ("response", "shown", "pressed"),
+    [
+        (Response.ACCEPTED, "Attending", "I will attend"),
+        (Response.DECLINED, "Not attending", "I will not attend"),
+        (Response.NEEDS_ACTION, "No answer yet", None),
+    ],
+)
+def test_the_members_answer_is_shown_on_the_meeting_and_their_page(
+    member_client, member, meeting, response, shown, pressed
+):
+    InvitationFactory(meeting=meeting, user=member, response=response)
+    for page in (url("detail", args=[meeting.pk]), reverse("members:home")):
+        body = member_client.get(page).content.decode()
+        assert f"Your answer: <strong>{shown}</strong>" in body
+    detail = member_client.get(url("detail", args=[meeting.pk])).content.decode()
+    assert detail.count('aria-pressed="true"') == (1 if pressed else 0)
+    if pressed:
+        assert f'aria-pressed="true">{pressed}</button>' in detail
+
+
 def test_an_outside_next_address_is_ignored(member_client, meeting):
     response = member_client.post(
         url("respond", args=[meeting.pk]), {"response": "accepted", "next": "https://evil.example/"}

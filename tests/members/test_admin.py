@@ -325,3 +325,126 @@ def test_staff_delete_people_through_the_service_not_a_bare_delete(staff_client)
     assert not User.objects.filter(email="spam@example.com").exists()
     assert not OutboxMessage.objects.filter(to_email="spam@example.com").exists()
     assert Registration.objects.filter(pk=kept.pk).exists()
+
+
+CHANGE = "admin:members_registration_change"
+
+
+@pytest.mark.parametrize(
+    ("status", "approve", "reject"),
+    [
+        (RegistrationStatus.SUBMITTED, False, True),
+        (RegistrationStatus.PENDING, True, True),
+        (RegistrationStatus.APPROVED, False, False),
+        (RegistrationStatus.REJECTED, False, False),
+        (RegistrationStatus.WITHDRAWN, False, False),
+    ],
+)
+def test_the_change_page_and_queue_offer_what_the_services_allow(
+    staff_client, status, approve, reject
+):
+    from members import services
+
+    registration = RegistrationFactory(status=status)
+    allowed = services.registration_next_statuses(registration=registration)
+    assert (RegistrationStatus.APPROVED in allowed, RegistrationStatus.REJECTED in allowed) == (
+        approve,
+        reject,
+    )
+    response = staff_client.get(reverse(CHANGE, args=[registration.pk]))
+    html = response.content.decode()
+    approve_url = reverse("admin:members_registration_approve", args=[registration.pk])
+    reject_url = reverse("admin:members_registration_reject", args=[registration.pk])
+    assert (response.context["can_approve"], response.context["can_reject"]) == (approve, reject)
+    assert (f'action="{approve_url}"' in html, f'href="{reject_url}"' in html) == (approve, reject)
+    queue = staff_client.get(reverse(CHANGELIST)).content.decode()
+    assert (f'formaction="{approve_url}"' in queue) == approve
+
+
+# (flags, likely eligible): a known government's domain and nothing to warn about.
+LIKELY_CASES = [
+    ([FlagCode.KNOWN_GOVERNMENT], True),
+    ([FlagCode.KNOWN_GOVERNMENT, FlagCode.DOMAIN_MISMATCH], False),
+    ([FlagCode.KNOWN_GOVERNMENT, FlagCode.DUPLICATE_PERSON], False),
+    ([FlagCode.WEBMAIL], False),
+    ([], False),
+]
+
+
+@pytest.mark.parametrize(("codes", "likely"), LIKELY_CASES)
+def test_the_likely_filter_and_the_highlighted_button_follow_one_rule(staff_client, codes, likely):
+    from members import eligibility
+
+    registration = RegistrationFactory(organisation_name="Town of Case")
+    for code in codes:
+        _flag(registration, code)
+    assert eligibility.is_likely_eligible(codes) is likely
+    filtered = staff_client.get(reverse(CHANGELIST), {"flag": "likely"})
+    assert [r.pk for r in filtered.context["cl"].result_list] == (
+        [registration.pk] if likely else []
+    )
+    queue = staff_client.get(reverse(CHANGELIST)).content.decode()
+    approve_url = reverse("admin:members_registration_approve", args=[registration.pk])
+    highlighted = f'class="button default" formaction="{approve_url}"'
+    assert (highlighted in queue) is likely
+
+
+@pytest.mark.parametrize(
+    ("status", "waited", "overdue"),
+    [
+        (RegistrationStatus.PENDING, timedelta(days=6, minutes=1), True),
+        (RegistrationStatus.PENDING, timedelta(days=6) - timedelta(minutes=1), False),
+        (RegistrationStatus.PENDING, timedelta(days=2), False),
+        # Waiting for the registrant to confirm the address is not waiting for staff.
+        (RegistrationStatus.SUBMITTED, timedelta(days=9), False),
+    ],
+)
+def test_the_long_wait_filter_and_the_badge_follow_one_rule(
+    staff_client, settings, status, waited, overdue
+):
+    settings.PEERNET_REVIEW_WARNING_DAYS = 5
+    since = timezone.now() - waited
+    confirmed = since if status == RegistrationStatus.PENDING else None
+    registration = RegistrationFactory(
+        status=status, submitted_at=since, email_confirmed_at=confirmed
+    )
+    assert registration.is_review_overdue is overdue
+    filtered = staff_client.get(reverse(CHANGELIST), {"waiting": "long"})
+    assert [r.pk for r in filtered.context["cl"].result_list] == (
+        [registration.pk] if overdue else []
+    )
+    queue = staff_client.get(reverse(CHANGELIST)).content.decode()
+    badge = f'<span class="waiting-long">{registration.days_waiting} ⚠</span>'
+    assert (badge in queue) is overdue
+
+
+def test_delete_people_never_deletes_staff(staff_client):
+    from members.models import User
+
+    colleague = StaffFactory(email="colleague@peernet.example")
+    staff_request = RegistrationFactory(user=colleague)
+    person = RegistrationFactory(user__email="person@example.com")
+    response = staff_client.post(
+        reverse(CHANGELIST),
+        {"action": "delete_people", "_selected_action": [staff_request.pk, person.pk]},
+        follow=True,
+    )
+    assert "1 person was deleted." in [str(m) for m in response.context["messages"]]
+    assert User.objects.filter(pk=colleague.pk).exists()
+    assert not User.objects.filter(email="person@example.com").exists()
+
+
+def test_the_reject_page_is_the_shared_confirmation_page(staff_client):
+    registration = RegistrationFactory(organisation_name="Green Futures Consulting")
+    response = staff_client.get(
+        reverse("admin:members_registration_reject", args=[registration.pk])
+    )
+    assert [t.name for t in response.templates][:2] == [
+        "admin/members/registration/reject.html",
+        "admin/peernet/confirm.html",
+    ]
+    html = response.content.decode()
+    assert "Green Futures Consulting" in html
+    assert f'<a href="{reverse(CHANGELIST)}" class="closelink">Cancel</a>' in html
+    assert 'value="Reject and send the reason"' in html
+    assert 'name="action"' not in html  # one request: the page posts to itself

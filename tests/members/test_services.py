@@ -191,3 +191,57 @@ def test_profile_update_changes_only_profile_fields():
     assert registration.wants_interpretation is True
     with pytest.raises(ValueError):
         services.member_profile_update(registration=registration, actor=None, status="approved")
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (RegistrationStatus.SUBMITTED, {"pending", "rejected", "withdrawn"}),
+        (RegistrationStatus.PENDING, {"approved", "rejected", "withdrawn"}),
+        (RegistrationStatus.APPROVED, {"withdrawn"}),
+        (RegistrationStatus.REJECTED, set()),
+        (RegistrationStatus.WITHDRAWN, set()),
+    ],
+)
+def test_next_statuses_are_the_decisions_the_services_accept(status, expected):
+    registration = RegistrationFactory(status=status)
+    allowed = services.registration_next_statuses(registration=registration)
+    assert allowed == expected
+    if status in (RegistrationStatus.SUBMITTED, RegistrationStatus.PENDING):
+        return
+    # What is not offered is refused by the service itself.
+    with pytest.raises(services.RegistrationStateError):
+        services.registration_approve(registration=registration, reviewer=StaffFactory())
+
+
+def test_member_delete_refuses_staff_and_keeps_their_mail():
+    from peernet.outbox.services import message_queue
+
+    staff = StaffFactory(email="robin@peernet.example")
+    RegistrationFactory(user=staff)
+    message_queue(to_email=staff.email, subject="s", text="t", language="en", purpose="x")
+    with pytest.raises(services.MemberDeleteError) as refused:
+        services.member_delete(user=staff)
+    assert refused.value.code == "staff_account"
+    assert refused.value.messages == ["Staff accounts are removed by an administrator."]
+    staff.refresh_from_db()
+    assert Registration.objects.filter(user=staff).exists()
+    assert OutboxMessage.objects.filter(to_email=staff.email).count() == 1
+
+
+def test_purge_leaves_a_stale_staff_request_to_member_delete(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from members.models import User
+
+    settings.PEERNET_DECIDED_RETENTION_DAYS = 180
+    now = timezone.now()
+    old = now - timedelta(days=181)
+    staff = StaffFactory()
+    RegistrationFactory(user=staff, status=RegistrationStatus.REJECTED, decided_at=old)
+    person = RegistrationFactory(status=RegistrationStatus.REJECTED, decided_at=old)
+    assert services.registrations_purge(now=now) == 1
+    assert User.objects.filter(pk=staff.pk).exists()
+    assert not User.objects.filter(pk=person.user_id).exists()

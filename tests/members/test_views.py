@@ -351,3 +351,22 @@ def test_account_pages_say_courriel_in_french(client):
     html = response.content.decode()
     assert "L’adresse courriel ou le mot de passe sont incorrects." in html
     assert "e-mail" not in html
+
+
+STATUS_SENTENCES = {
+    RegistrationStatus.SUBMITTED: "Confirm your e-mail address with the link we sent you",
+    RegistrationStatus.PENDING: (
+        "Your request is being reviewed. You will hear from us within a week."
+    ),
+    RegistrationStatus.APPROVED: "You are a member of the network. Invitations to each meeting",
+    RegistrationStatus.REJECTED: "Your request was not accepted. Reason: Not a local government.",
+}
+
+
+@pytest.mark.parametrize("status", RegistrationStatus.values)
+def test_member_page_explains_each_status(client, status):
+    registration = RegistrationFactory(status=status, decision_reason="Not a local government.")
+    client.force_login(registration.user)
+    html = client.get(reverse("members:home")).content.decode()
+    shown = [s for s, sentence in STATUS_SENTENCES.items() if sentence in html]
+    assert shown == ([status] if status in STATUS_SENTENCES else [])
