@@ -79,6 +79,18 @@ def admin_user(db):
     return StaffFactory(email="admin@example.com", password="password")
 
 
+@pytest.fixture
+def staff_client(client, db):
+    """A client signed in as staff (a superuser with a second factor); the account is
+    ``client.staff``."""
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory()
+    client.force_login(staff)
+    client.staff = staff
+    return client
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

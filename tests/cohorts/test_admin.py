@@ -11,7 +11,6 @@ from django.urls import reverse
 from PIL import Image
 
 from cohorts.models import Community, ExpressionOfInterest, ProgrammePartner
-from tests.factories import StaffFactory
 
 from .factories import CommunityFactory, ExpressionOfInterestFactory
 
@@ -24,12 +23,6 @@ def png(size=(30, 30)) -> bytes:
     output = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(output, format="PNG")
     return output.getvalue()
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffFactory())
-    return client
 
 
 def community_form(**overrides):

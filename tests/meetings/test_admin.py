@@ -8,17 +8,11 @@ from django.urls import reverse
 
 from meetings.choices import MeetingStatus, Response
 from meetings.models import Meeting
-from tests.factories import MemberFactory, StaffFactory, UserFactory
+from tests.factories import MemberFactory, UserFactory
 from tests.meetings.conftest import calendar_text, ical_value
 from tests.meetings.factories import InvitationFactory, MeetingFactory, ThemeFactory
 
 pytestmark = pytest.mark.unit
-
-
-@pytest.fixture
-def staff_client(client, db):
-    client.force_login(StaffFactory())
-    return client
 
 
 def _form(**overrides):

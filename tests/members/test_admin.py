@@ -16,14 +16,6 @@ pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 CHANGELIST = "admin:members_registration_changelist"
 
 
-@pytest.fixture
-def staff_client(client):
-    staff = StaffFactory()
-    client.force_login(staff)
-    client.staff = staff
-    return client
-
-
 def _flag(registration, code):
     RegistrationFlag.objects.create(registration=registration, code=code, params={})
 
