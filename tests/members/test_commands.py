@@ -1,12 +1,14 @@
 """Management commands: reference data and demo data load the same way twice."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
-from members import eligibility
-from members.choices import RegistrationStatus
+from members import eligibility, services
+from members.choices import FlagCode, RegistrationStatus
 from members.models import KnownDomain, KnownOrganisation, Registration, User
-from tests.factories import StaffFactory
+from tests.factories import RegistrationFactory, StaffFactory
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 
@@ -49,3 +51,18 @@ def test_demo_members_cover_every_state_and_load_once():
         RegistrationStatus.REJECTED,
     }
     assert User.objects.filter(is_staff=False).count() == len(first)
+
+
+def test_loading_known_governments_assesses_waiting_requests_again(tmp_path):
+    waiting = RegistrationFactory(user__email="lee@newtown.ca", organisation_name="Town of Newtown")
+    services.registration_flags_refresh(registration=waiting)
+    assert FlagCode.KNOWN_GOVERNMENT not in set(waiting.flags.values_list("code", flat=True))
+    data = tmp_path / "known.csv"
+    data.write_text(
+        "name_en,name_fr,kind,province,domains\nTown of Newtown,Ville de Newtown,town,ON,newtown.ca\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    call_command("load_known_organisations", str(data), stdout=out)
+    assert FlagCode.KNOWN_GOVERNMENT in set(waiting.flags.values_list("code", flat=True))
+    assert "1 created, 0 updated; 1 waiting requests assessed again." in out.getvalue()
