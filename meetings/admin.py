@@ -45,20 +45,8 @@ class MeetingAdminForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        # The admin gives the form its fields from the fieldsets, in both languages.
-        fields = [
-            "title",
-            "theme",
-            "suggested_theme",
-            "description",
-            "starts_at",
-            "ends_at",
-            "platform",
-            "platform_name",
-            "join_url",
-            "passcode",
-            "has_interpretation",
-        ]
+        # What the services let staff edit; modeltranslation adds each language's field.
+        fields = list(services.STAFF_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

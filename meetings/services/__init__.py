@@ -20,7 +20,7 @@ from .answers import (
 )
 from .departures import member_departure
 from .feeds import feed_regenerate, feed_revoke
-from .fields import EDITABLE_FIELDS, LANGUAGE_CODES, SIGNIFICANT_FIELDS
+from .fields import EDITABLE_FIELDS, LANGUAGE_CODES, SIGNIFICANT_FIELDS, STAFF_FIELDS
 from .invitations import (
     invitation_cancel_deliver,
     invitation_deliver,
@@ -44,6 +44,7 @@ __all__ = [
     "LANGUAGE_CODES",
     "REMINDER_LEAD",
     "SIGNIFICANT_FIELDS",
+    "STAFF_FIELDS",
     "AnswerError",
     "MeetingStateError",
     "feed_regenerate",

@@ -16,7 +16,13 @@ def _localized(*names: str) -> set[str]:
 # update: RFC 5545, 3.8.7.4 requires it for the time and status, and the link, title,
 # platform and interpretation are what members act on. Theme and description changes are
 # saved and shown everywhere without mailing everyone again.
-EDITABLE_FIELDS = _localized("title", "theme", "description") | {
+# The model's names, in the order staff see them; the first three exist in each language.
+TRANSLATED_FIELDS = ("title", "theme", "description")
+STAFF_FIELDS = (
+    "title",
+    "theme",
+    "suggested_theme",
+    "description",
     "starts_at",
     "ends_at",
     "platform",
@@ -24,8 +30,8 @@ EDITABLE_FIELDS = _localized("title", "theme", "description") | {
     "join_url",
     "passcode",
     "has_interpretation",
-    "suggested_theme",
-}
+)
+EDITABLE_FIELDS = _localized(*TRANSLATED_FIELDS) | (set(STAFF_FIELDS) - set(TRANSLATED_FIELDS))
 SIGNIFICANT_FIELDS = _localized("title") | {
     "starts_at",
     "ends_at",

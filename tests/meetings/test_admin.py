@@ -219,3 +219,17 @@ def test_the_cancel_and_theme_pages_are_the_shared_confirmation_page(staff_clien
         assert f'<input type="hidden" name="action" value="{data["action"]}">' in html
         assert f'value="{data["_selected_action"][0]}"' in html
         assert button in html
+
+
+def test_the_meeting_page_shows_each_field_staff_may_edit_once():
+    from django.contrib import admin
+
+    from meetings import services
+    from meetings.models import Meeting
+
+    model_admin = admin.site._registry[Meeting]
+    shown = [name for _title, options in model_admin.fieldsets for name in options["fields"]]
+    editable = [name for name in shown if name not in model_admin.readonly_fields]
+    # modeltranslation shows a translated field once per language (title_en, title_fr).
+    assert sorted(editable) == sorted(services.EDITABLE_FIELDS)
+    assert len(shown) == len(set(shown))
