@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peernet import ratelimit
 from peernet.links import absolute_url
-from peernet.outbox.services import message_queue, message_render
+from peernet.outbox.services import message_send_templated
 
 from .choices import InterestStatus, Language
 from .models import ExpressionOfInterest
@@ -104,15 +104,11 @@ def _interest_mail_staff(interest: ExpressionOfInterest) -> None:
             "admin:cohorts_expressionofinterest_change", language=language, args=[interest.pk]
         ),
     }
-    rendered = message_render(
-        template_prefix="cohorts/email/interest_staff", context=context, language=language
-    )
     for address in settings.PEERNET_STAFF_EMAILS:
-        message_queue(
+        message_send_templated(
             to_email=address,
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
+            template_prefix="cohorts/email/interest_staff",
+            context=context,
             language=language,
             purpose="cohorts.interest_staff",
             dedupe_key=f"cohorts.interest_staff:{interest.pk}:{address.lower()}",
@@ -124,16 +120,10 @@ def _interest_mail_confirmation(interest: ExpressionOfInterest) -> None:
         "interest": interest,
         "cohorts_url": absolute_url("cohorts:list", language=interest.language),
     }
-    rendered = message_render(
+    message_send_templated(
+        to_email=interest.email,
         template_prefix="cohorts/email/interest_confirmation",
         context=context,
-        language=interest.language,
-    )
-    message_queue(
-        to_email=interest.email,
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
         language=interest.language,
         purpose="cohorts.interest_confirmation",
         dedupe_key=f"cohorts.interest_confirmation:{interest.pk}",

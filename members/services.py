@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peernet.links import absolute_url
-from peernet.outbox.services import message_queue, message_render
+from peernet.outbox.services import message_send_templated, messages_forget
 
 from . import eligibility
 from .choices import RegistrationStatus
@@ -143,7 +143,8 @@ def _queue_registration_mail(
 ) -> None:
     user = registration.user
     language = user.preferred_language
-    rendered = message_render(
+    message_send_templated(
+        to_email=user.email,
         template_prefix=f"members/email/{kind}",
         context={
             "registration": registration,
@@ -152,13 +153,6 @@ def _queue_registration_mail(
             "member_url": absolute_url("members:home", language=language),
             **(context or {}),
         },
-        language=language,
-    )
-    message_queue(
-        to_email=user.email,
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
         language=language,
         purpose=f"members.{kind}",
         dedupe_key=f"members.{kind}:{event.pk}",
@@ -329,8 +323,6 @@ def member_delete(*, user: User) -> None:
     its retention period. Staff accounts are never deleted here (:class:`MemberDeleteError`):
     every caller, the purge included, relies on this check.
     """
-    from peernet.outbox.models import OutboxMessage
-
     if user.is_staff:
         raise MemberDeleteError(
             _("Staff accounts are removed by an administrator."), code="staff_account"
@@ -338,7 +330,7 @@ def member_delete(*, user: User) -> None:
     registration = Registration.objects.filter(user=user).first()
     # Mail kept for the person goes first; then programmes answer the signal, and what they
     # queue now (calendar cancellations) still reaches the person once.
-    OutboxMessage.objects.filter(to_email__iexact=user.email).delete()
+    messages_forget(to_email=user.email)
     if registration is not None and registration.status == RegistrationStatus.APPROVED:
         member_withdrawn.send(sender=Registration, registration=registration)
     user.delete()

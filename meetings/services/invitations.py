@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from members import selectors as member_selectors
-from peernet.outbox.services import message_queue, message_render
+from peernet.outbox.services import message_send_templated
 
 from .. import ical, selectors
 from ..choices import MeetingStatus, Response
@@ -57,14 +57,10 @@ def calendar_mail_queue(*, invitation: Invitation, meeting: Meeting, kind: str) 
             meeting=meeting, attendee=_attendee(user), language=language, links=context["links"]
         )
         method = "REQUEST"
-    rendered = message_render(
-        template_prefix=f"meetings/email/{kind}", context=context, language=language
-    )
-    message_queue(
+    message_send_templated(
         to_email=user.email,
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
+        template_prefix=f"meetings/email/{kind}",
+        context=context,
         language=language,
         purpose=f"meetings.{kind}",
         dedupe_key=f"meetings.{method.lower()}:{invitation.pk}:{meeting.sequence}",

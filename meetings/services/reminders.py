@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from members import selectors as member_selectors
-from peernet.outbox.services import message_queue, message_render
+from peernet.outbox.services import message_send_templated
 
 from ..choices import MeetingStatus, ReminderKind, Response
 from ..models import Invitation, Meeting, Reminder
@@ -31,14 +31,10 @@ def _reminder_queue(*, invitation: Invitation, kind: str) -> bool:
         meeting = invitation.meeting
         context = invitation_mail_context(invitation=invitation, meeting=meeting, language=language)
         context.update(kind=kind, ReminderKind=ReminderKind, Response=Response)
-        rendered = message_render(
-            template_prefix="meetings/email/reminder", context=context, language=language
-        )
-        message_queue(
+        message_send_templated(
             to_email=user.email,
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
+            template_prefix="meetings/email/reminder",
+            context=context,
             language=language,
             purpose="meetings.reminder",
             dedupe_key=f"meetings.reminder:{invitation.pk}:{kind}",

@@ -57,19 +57,15 @@ def calendar_attachment(data: bytes, method: str) -> MIMEBase:
     return part
 
 
-def attach_calendar(email, calendar: str, method: str) -> None:
+def attach_calendar(email: CalendarEmailMessage, calendar: str, method: str) -> None:
     """Add the calendar as a ``text/calendar`` alternative and as an attached file.
 
     Calendar clients read the alternative and offer Accept/Decline when ``method`` is REQUEST,
     or remove the event when it is CANCEL.
     """
-    if not isinstance(email, EmailMultiAlternatives):
-        raise TypeError("A calendar needs an EmailMultiAlternatives message.")
     if not isinstance(email, CalendarEmailMessage):
-        # The outbox builds a plain EmailMultiAlternatives; the subclass only changes how
-        # alternatives become MIME parts and holds no state of its own, so the message can
-        # take it on in place.
-        email.__class__ = CalendarEmailMessage
+        # Only that class passes the ready-made calendar part through untouched.
+        raise TypeError("A calendar needs a CalendarEmailMessage.")
     method = (method or "PUBLISH").upper()
     data = calendar.encode("utf-8")
     email.attach_alternative(calendar_part(data, method), "text/calendar")

@@ -46,7 +46,6 @@ whose body is gone can never be sent again, only marked failed.
 import logging
 import smtplib
 import time
-import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -62,6 +61,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from peernet.text import visible_line
+
+from .calendar import CalendarEmailMessage, attach_calendar
 from .models import MessageStatus, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -106,10 +108,7 @@ def message_render(*, template_prefix: str, context: dict, language: str) -> Ren
 def subject_clean(subject: str) -> str:
     """One line of visible text: a line break would let content inject headers, and control
     characters (ESC, DEL, C1, separators) have no place in a subject."""
-    visible = "".join(
-        " " if unicodedata.category(char)[0] in "CZ" and char != " " else char for char in subject
-    )
-    return " ".join(visible.split())
+    return visible_line(subject)
 
 
 def message_queue(
@@ -159,6 +158,49 @@ def message_queue(
         return OutboxMessage.objects.get(dedupe_key=dedupe_key)
     transaction.on_commit(lambda: message_dispatch(message_id=message.pk))
     return message
+
+
+def message_send_templated(
+    *,
+    to_email: str,
+    template_prefix: str,
+    context: dict,
+    language: str,
+    purpose: str,
+    dedupe_key: str | None = None,
+    carries_secret: bool = False,
+    calendar: str = "",
+    calendar_method: str = "",
+) -> OutboxMessage:
+    """Render ``template_prefix`` in the recipient's ``language`` and queue the result.
+
+    The rules of :func:`message_render` and :func:`message_queue` apply unchanged: with a
+    ``dedupe_key`` already used, the existing message is returned and nothing is queued.
+    """
+    rendered = message_render(template_prefix=template_prefix, context=context, language=language)
+    return message_queue(
+        to_email=to_email,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        language=language,
+        purpose=purpose,
+        dedupe_key=dedupe_key,
+        calendar=calendar,
+        calendar_method=calendar_method,
+        carries_secret=carries_secret,
+    )
+
+
+def messages_forget(*, to_email: str) -> int:
+    """Delete every message stored for an address, whatever its state; returns how many went.
+
+    Addresses compare without regard to case: one person may have been written to as
+    ``Jo@...`` and as ``jo@...``. Queued messages go too: what was still to be sent to a
+    person who left is not sent.
+    """
+    deleted, _ = OutboxMessage.objects.filter(to_email__iexact=to_email).delete()
+    return deleted
 
 
 def recipient_validate(to_email: str) -> None:
@@ -247,7 +289,9 @@ def _is_permanent(error: Exception) -> bool:
 
 
 def _build_email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(
+    # Only a calendar needs the class that passes ready-made MIME parts through.
+    email_class = CalendarEmailMessage if message.calendar else EmailMultiAlternatives
+    email = email_class(
         subject=message.subject,
         body=message.body_text,
         from_email=message.from_email,
@@ -259,8 +303,6 @@ def _build_email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
     if message.calendar:
-        from .calendar import attach_calendar
-
         attach_calendar(email, message.calendar, message.calendar_method)
     return email
 

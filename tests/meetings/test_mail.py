@@ -4,7 +4,7 @@ Covers peernet/outbox/calendar.py through the real outbox path (message_queue â†
 """
 
 import pytest
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 
 from meetings import services
 from peernet.outbox.calendar import CalendarEmailMessage, attach_calendar
@@ -123,18 +123,16 @@ def test_the_mail_carries_the_join_link_and_answer_links(
     assert "(Mountain time)" in body
 
 
-def test_attach_calendar_upgrades_a_plain_message():
-    email = EmailMultiAlternatives(subject="s", body="b", to=["a@b.ca"])
+def test_attach_calendar_adds_the_calendar_alternative():
+    email = CalendarEmailMessage(subject="s", body="b", to=["a@b.ca"])
     attach_calendar(email, "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "request")
-    assert isinstance(email, CalendarEmailMessage)
     mime = email.message()
     assert mime.get_payload()[0].get_payload()[1]["Content-Type"] == (
         "text/calendar; method=REQUEST; charset=utf-8"
     )
 
 
-def test_attach_calendar_refuses_a_message_without_alternatives():
-    from django.core.mail import EmailMessage
-
+@pytest.mark.parametrize("message_class", [EmailMessage, EmailMultiAlternatives])
+def test_attach_calendar_refuses_a_message_of_another_class(message_class):
     with pytest.raises(TypeError):
-        attach_calendar(EmailMessage(), "BEGIN:VCALENDAR\r\n", "REQUEST")
+        attach_calendar(message_class(), "BEGIN:VCALENDAR\r\n", "REQUEST")

@@ -517,3 +517,139 @@ def test_after_a_broker_failure_the_process_leaves_the_broker_alone_for_a_moment
     monkeypatch.setattr(services, "_broker_paused_until", 0.0)
     monkeypatch.setattr(tasks.outbox_message_send, "delay", lambda message_id: calls.append(0))
     assert services.message_dispatch(message_id=second.pk) is True
+
+
+@pytest.fixture
+def hello_templates(tmp_path, settings):
+    """A message template of the outbox's own, so that these tests need no app's mail."""
+    (tmp_path / "hello_subject.txt").write_text(
+        "{% load i18n %}{% get_current_language as language %}Hello\n{{ name }} ({{ language }})"
+    )
+    (tmp_path / "hello_body.txt").write_text(
+        "{% load i18n %}{% get_current_language as language %}\n  {{ name }}, {{ language }}  \n\n"
+    )
+    (tmp_path / "hello_body.html").write_text(
+        "{% load i18n %}{% get_current_language as language %}<p>{{ name }}, {{ language }}</p>\n"
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    return "hello"
+
+
+def test_send_templated_renders_in_the_recipient_language_and_queues(
+    hello_templates, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        message = services.message_send_templated(
+            to_email="amelie@gatineau.ca",
+            template_prefix=hello_templates,
+            context={"name": "Amélie"},
+            language="fr",
+            purpose="tests.hello",
+            dedupe_key="tests.hello:1",
+            carries_secret=True,
+            calendar="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+            calendar_method="REQUEST",
+        )
+    assert len(callbacks) == 1
+    stored = OutboxMessage.objects.get()
+    assert stored.pk == message.pk
+    assert (stored.subject, stored.body_text, stored.body_html) == (
+        "Hello Amélie (fr)",
+        "Amélie, fr\n",
+        "<p>Amélie, fr</p>",
+    )
+    assert (stored.to_email, stored.language, stored.purpose, stored.dedupe_key) == (
+        "amelie@gatineau.ca",
+        "fr",
+        "tests.hello",
+        "tests.hello:1",
+    )
+    assert stored.carries_secret is True
+    assert (stored.calendar, stored.calendar_method) == (
+        "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+        "REQUEST",
+    )
+
+
+def test_send_templated_stores_what_render_then_queue_stores(hello_templates):
+    rendered = services.message_render(
+        template_prefix=hello_templates, context={"name": "Jo"}, language="en"
+    )
+    queued = services.message_queue(
+        to_email="jo@gatineau.ca",
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        language="en",
+        purpose="tests.hello",
+    )
+    templated = services.message_send_templated(
+        to_email="jo@gatineau.ca",
+        template_prefix=hello_templates,
+        context={"name": "Jo"},
+        language="en",
+        purpose="tests.hello",
+    )
+    fields = ["subject", "body_text", "body_html", "language", "purpose", "calendar"]
+    assert list(OutboxMessage.objects.filter(pk=queued.pk).values(*fields)) == list(
+        OutboxMessage.objects.filter(pk=templated.pk).values(*fields)
+    )
+    assert (templated.dedupe_key, templated.carries_secret, templated.calendar_method) == (
+        None,
+        False,
+        "",
+    )
+
+
+def test_send_templated_with_a_used_dedupe_key_returns_the_first_message(hello_templates):
+    first = services.message_send_templated(
+        to_email="jo@gatineau.ca",
+        template_prefix=hello_templates,
+        context={"name": "Jo"},
+        language="en",
+        purpose="tests.hello",
+        dedupe_key="tests.hello:jo",
+    )
+    second = services.message_send_templated(
+        to_email="jo@gatineau.ca",
+        template_prefix=hello_templates,
+        context={"name": "Someone else"},
+        language="fr",
+        purpose="tests.hello",
+        dedupe_key="tests.hello:jo",
+    )
+    assert second.pk == first.pk
+    assert list(OutboxMessage.objects.values_list("subject", flat=True)) == ["Hello Jo (en)"]
+
+
+def test_forget_deletes_every_message_of_the_address_whatever_its_case_or_state():
+    kept = _queue(to_email="someone.else@gatineau.ca")
+    for email in ("Leaving@Gatineau.ca", "leaving@gatineau.ca"):
+        _queue(to_email=email)
+    sent = _queue(to_email="LEAVING@gatineau.ca")
+    services.message_send(message_id=sent.pk)
+    failed = _queue(to_email="leaving@GATINEAU.ca")
+    OutboxMessage.objects.filter(pk=failed.pk).update(status=MessageStatus.FAILED)
+    assert services.messages_forget(to_email="leaving@gatineau.ca") == 4
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert services.messages_forget(to_email="leaving@gatineau.ca") == 0
+
+
+def test_only_a_message_with_a_calendar_is_built_as_a_calendar_message():
+    from django.core.mail import EmailMultiAlternatives
+
+    from peernet.outbox.calendar import CalendarEmailMessage
+
+    plain = _queue()
+    invitation = _queue(
+        to_email="jo@gatineau.ca",
+        calendar="BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n",
+        calendar_method="REQUEST",
+    )
+    services.message_send(message_id=plain.pk)
+    services.message_send(message_id=invitation.pk)
+    assert [type(email) for email in mail.outbox] == [EmailMultiAlternatives, CalendarEmailMessage]
+    assert [part.mimetype for part in mail.outbox[1].alternatives] == [
+        "text/html",
+        "text/calendar",
+    ]
