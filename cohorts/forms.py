@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from members.choices import ELIGIBLE_KINDS, OrganisationKind, Province
-from members.fields import TypedTextField
+from members.fields import TypedTextField, job_title_field, province_field
 from members.validators import validate_person_name, validate_plain_text
 
 from .choices import RoadmapFilter
@@ -110,12 +110,7 @@ class InterestForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    job_title = TypedTextField(
-        label=_("Job title"),
-        max_length=150,
-        validators=[validate_plain_text],
-        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
-    )
+    job_title = job_title_field()
     government_name = TypedTextField(
         label=_("Name of your government"),
         max_length=200,
@@ -126,9 +121,7 @@ class InterestForm(forms.Form):
     government_kind = forms.ChoiceField(
         label=_("Kind of government"), choices=[("", "—")] + GOVERNMENT_KINDS
     )
-    province = forms.ChoiceField(
-        label=_("Province or territory"), choices=[("", "—")] + CANADIAN_PROVINCES
-    )
+    province = province_field(choices=CANADIAN_PROVINCES)
     population = forms.IntegerField(
         label=_("Population (optional)"),
         required=False,

@@ -3,8 +3,6 @@
 Fields that staff write in both languages are registered in :mod:`cohorts.translation`.
 """
 
-import unicodedata
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,6 +15,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from members.choices import OrganisationKind, Province
 from peernet.languages import language_codes
+from peernet.text import search_fold
 
 from .choices import InterestStatus, Language, RoadmapLanguage, RoadmapStatus
 from .richtext import rich_text_clean
@@ -38,22 +37,10 @@ def _clean_translated_rich_text(instance, field_name: str) -> None:
             setattr(instance, localized, rich_text_clean(value))
 
 
-# Typographic apostrophes and dashes are typed as their ASCII forms: "st john's" finds
-# "St. John’s" and "saint-jerome" finds "Saint‑Jérôme" (non-breaking hyphen).
-_SEARCH_EQUIVALENTS = str.maketrans(
-    {
-        **dict.fromkeys("\u2018\u2019\u201b\u02bc\u02bb\u0060\u00b4\u2032\uff07", "'"),
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d", "-"),
-    }
-)
-
-
 def search_key(*values: str) -> str:
-    """Lower-case text without accents, so that "montreal" finds "Montréal"."""
-    text = " ".join(value for value in values if value)
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return plain.translate(_SEARCH_EQUIVALENTS)
+    """Lower-case text without accents, typographic apostrophes and dashes as typed, so that
+    "montreal" finds "Montréal" and "st john's" finds "St. John’s" (peernet.text)."""
+    return search_fold(" ".join(value for value in values if value))
 
 
 class Cohort(models.Model):

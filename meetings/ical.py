@@ -13,7 +13,6 @@ details that libraries decide for us: every byte here follows RFC 5545 (format) 
   only their first value. DTSTAMP, CREATED and LAST-MODIFIED are in UTC, as 3.8.7 requires.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parseaddr
@@ -21,6 +20,8 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from peernet import text
 
 from .formats import eastern_span
 from .models import Meeting
@@ -56,13 +57,9 @@ VTIMEZONE_LINES = (
 
 
 # --- RFC 5545 value and line formatting -------------------------------------------------------
-
-
-# Every character Python reads as a line break (str.splitlines), CRLF first.
-LINE_BREAKS = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-# Control characters other than HTAB and LF: RFC 5545 allows none of them in a TEXT value
-# (3.3.11, TSAFE-CHAR) or a parameter value (3.1, QSAFE-CHAR), and clients choke on them.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# RFC 5545 allows no control character other than HTAB in a TEXT value (3.3.11, TSAFE-CHAR,
+# where a line break is written as \n) or a parameter value (3.1, QSAFE-CHAR), and clients choke
+# on them: peernet.text's rules read every kind of line break and drop the other controls.
 
 
 def escape_text(value: str) -> str:
@@ -70,15 +67,14 @@ def escape_text(value: str) -> str:
 
     Every kind of line break becomes ``\\n``; other control characters are dropped.
     """
-    value = CONTROL_CHARACTERS.sub("", LINE_BREAKS.sub("\n", value))
+    value = text.line_breaks_unified(value)
     value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return value.replace("\n", "\\n")
 
 
 def quote_parameter(value: str) -> str:
     """A quoted parameter value (RFC 5545, 3.2): no DQUOTE and no control character inside."""
-    value = CONTROL_CHARACTERS.sub(" ", LINE_BREAKS.sub(" ", value)).replace('"', "")
-    return '"' + " ".join(value.replace("\t", " ").split()) + '"'
+    return '"' + text.one_line(value.replace('"', "")) + '"'
 
 
 def common_name(person_name: str, email: str) -> str:

@@ -5,12 +5,13 @@ filtering the queue) and a sentence that says why it was raised, in the reviewer
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from django.db.models import Exists, OuterRef, Q
+
+from peernet.text import fold
 
 from .choices import ELIGIBLE_KINDS, POSITIVE_FLAGS, FlagCode, Province, RegistrationStatus
 from .domains import domain_normalise
@@ -82,12 +83,6 @@ def webmail_domains() -> frozenset[str]:
     return frozenset(
         line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
     )
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for comparing names typed in different ways."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def name_key(first_name: str, last_name: str) -> str:

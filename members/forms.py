@@ -1,14 +1,11 @@
 """Forms of the members app: the public registration form, the member's profile, and allauth's
 account forms with bounds on what they accept."""
 
-import unicodedata
-
 from allauth.account import forms as account_forms
 from allauth.account.forms import SignupForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.urls import reverse_lazy
@@ -18,9 +15,15 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .choices import Language, OrganisationKind, Province
-from .fields import TypedTextField
+from .fields import (
+    TypedTextField,
+    job_title_field,
+    preferred_language_field,
+    province_field,
+    wants_interpretation_field,
+)
 from .models import Registration, User
-from .validators import validate_person_name, validate_plain_text
+from .validators import validate_no_control_characters, validate_person_name, validate_plain_text
 
 format_html_lazy = lazy(format_html, str)
 
@@ -50,12 +53,7 @@ class RegistrationForm(SignupForm):
         validators=[validate_person_name],
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    job_title = TypedTextField(
-        label=_("Job title"),
-        max_length=150,
-        validators=[validate_plain_text],
-        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
-    )
+    job_title = job_title_field()
     department = TypedTextField(
         label=_("Department"),
         max_length=150,
@@ -73,18 +71,11 @@ class RegistrationForm(SignupForm):
         label=_("Kind of organisation"),
         choices=[("", "—")] + OrganisationKind.choices,
     )
-    province = forms.ChoiceField(
-        label=_("Province or territory"), choices=[("", "—")] + Province.choices
+    province = province_field(choices=Province.choices)
+    preferred_language = preferred_language_field(
+        help_text=_("E-mails and calendar invitations will be sent in this language.")
     )
-    preferred_language = forms.ChoiceField(
-        label=_("Preferred official language"),
-        choices=Language.choices,
-        widget=forms.RadioSelect,
-        help_text=_("E-mails and calendar invitations will be sent in this language."),
-    )
-    wants_interpretation = forms.BooleanField(
-        label=_("I would like French interpretation at meetings"), required=False
-    )
+    wants_interpretation = wants_interpretation_field()
     privacy_consent = forms.BooleanField(label=_consent_label(), required=True)
 
     field_order = [
@@ -181,12 +172,8 @@ class ProfileForm(forms.Form):
     last_name = User._meta.get_field("last_name").formfield(form_class=TypedTextField)
     job_title = Registration._meta.get_field("job_title").formfield(form_class=TypedTextField)
     department = Registration._meta.get_field("department").formfield(form_class=TypedTextField)
-    preferred_language = forms.ChoiceField(
-        label=_("Preferred official language"), choices=Language.choices, widget=forms.RadioSelect
-    )
-    wants_interpretation = forms.BooleanField(
-        label=_("I would like French interpretation at meetings"), required=False
-    )
+    preferred_language = preferred_language_field()
+    wants_interpretation = wants_interpretation_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,15 +197,6 @@ EMAIL_MAX_LENGTH = 254
 # Django's own cap from 2013 (CVE-2013-1443): far above any real password or code, and low
 # enough that hashing what is typed stays cheap.
 SECRET_MAX_LENGTH = 4096
-
-
-def validate_no_control_characters(value: str) -> None:
-    """Nobody types a control character into a password or a code; a script might."""
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        raise ValidationError(
-            _("This field cannot contain line breaks or control characters."),
-            code="control_characters",
-        )
 
 
 class BoundedInputMixin:

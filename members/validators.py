@@ -1,31 +1,19 @@
-"""Validators for what people type into the registration form."""
-
-import unicodedata
+"""Validators for what people type into the portal's forms: names, one-line text, secrets."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# Joiners are format characters that some scripts need inside words.
-_ALLOWED_FORMAT = {"\u200c", "\u200d"}
+from peernet import text
+
 _MARKUP = set("<>")
 _NAME_FORBIDDEN = set('<>"\\{}[]=@;|`$%^*_+~#&/')
-
-
-def _has_control_characters(value: str) -> bool:
-    return any(
-        unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
-        and char not in _ALLOWED_FORMAT
-        for char in value
-    )
+_CONTROL_CHARACTERS_MESSAGE = _("This field cannot contain line breaks or control characters.")
 
 
 def validate_plain_text(value: str) -> None:
     """One line of text: no control characters (line breaks included) and no markup."""
-    if _has_control_characters(value):
-        raise ValidationError(
-            _("This field cannot contain line breaks or control characters."),
-            code="control_characters",
-        )
+    if text.contains_characters_refused_in_a_line(value):
+        raise ValidationError(_CONTROL_CHARACTERS_MESSAGE, code="control_characters")
     if _MARKUP & set(value):
         raise ValidationError(_("This field cannot contain < or >."), code="markup")
 
@@ -41,5 +29,15 @@ def validate_person_name(value: str) -> None:
             _("A name can contain letters, spaces, apostrophes, hyphens, periods and digits."),
             code="name_characters",
         )
-    if not any(unicodedata.category(char).startswith("L") for char in value):
+    if not text.contains_a_letter(value):
         raise ValidationError(_("A name must contain at least one letter."), code="no_letter")
+
+
+def validate_no_control_characters(value: str) -> None:
+    """Nobody types a control character into a password or a code; a script might.
+
+    Only controls are refused here, not every invisible character as in the text fields:
+    see :func:`peernet.text.contains_control_characters`.
+    """
+    if text.contains_control_characters(value):
+        raise ValidationError(_CONTROL_CHARACTERS_MESSAGE, code="control_characters")

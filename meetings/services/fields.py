@@ -2,8 +2,7 @@
 text is cleaned."""
 
 from peernet.languages import language_codes
-
-from .. import ical
+from peernet.text import line_breaks_unified, one_line
 
 LANGUAGE_CODES = language_codes()
 
@@ -49,15 +48,9 @@ ONE_LINE_FIELDS = _localized("title", "theme") | {"platform_name", "passcode"}
 MULTILINE_FIELDS = _localized("description")
 
 
-def one_line(value: str) -> str:
-    """Text on one line: line breaks, tabs and runs of spaces become one space."""
-    value = ical.CONTROL_CHARACTERS.sub(" ", ical.LINE_BREAKS.sub(" ", value))
-    return " ".join(value.split())
-
-
 def multiline(value: str) -> str:
     """Text whose line breaks are all LF, without control characters or surrounding spaces."""
-    return ical.CONTROL_CHARACTERS.sub("", ical.LINE_BREAKS.sub("\n", value)).strip()
+    return line_breaks_unified(value).strip()
 
 
 def fields_clean(fields: dict) -> dict:
