@@ -173,34 +173,63 @@ def celery_worker(transactional_db, smtp_server, settings):
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
         "PYTHONUNBUFFERED": "1",
     }
-    name = f"test-{uuid.uuid4().hex[:8]}@%h"
     app.control.purge()
-    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"celery-{name[:13]}.log", "w+b")
+    previous_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    process = celery_worker_start(env=env, label="test")
+    try:
+        yield process
+    finally:
+        app.conf.task_always_eager = previous_eager
+        celery_worker_stop(process)
+
+
+def celery_worker_start(
+    *, env: dict, label: str, broker_url: str | None = None
+) -> subprocess.Popen:
+    """Start a real `celery worker` (solo pool, both queues) with `env`, and wait until it
+    answers a ping through `broker_url` (the Celery settings' broker when None). Its log is
+    ``process.log``."""
+    from celery import Celery
+
+    from peernet.celery import app
+
+    # Celery's pools of producers belong to an app and its broker: another broker needs an app.
+    control = (
+        Celery("peernet-tests", broker=broker_url, set_as_current=False).control
+        if broker_url
+        else app.control
+    )
+
+    name = f"{label}-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
+    log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"celery-{name.split('@')[0]}.log"
+    log = open(log_path, "w+b")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "peernet", "worker", "-Q", "default,mail",
          "--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle",
          "--without-heartbeat", "-n", name, "-l", "INFO"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    previous_eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(timeout=0.5):
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail("The Celery worker did not start:\n" + log.read().decode()[-4000:])
-        process.log = log
-        yield process
-    finally:
-        app.conf.task_always_eager = previous_eager
+    process.log = log
+    deadline = time.monotonic() + 60
+    while not control.ping(destination=[name], timeout=0.5):
+        if process.poll() is not None or time.monotonic() > deadline:
+            log.seek(0)
+            output = log.read().decode(errors="replace")[-4000:]
+            celery_worker_stop(process)
+            pytest.fail("The Celery worker did not start:\n" + output)
+    return process
+
+
+def celery_worker_stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        log.close()
+    process.log.close()
 
 
 @pytest.fixture(scope="session")

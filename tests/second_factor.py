@@ -20,13 +20,18 @@ def totp_secret(user) -> str:
 
 
 def totp_code(user, *, steps_from_now: int = 0) -> str:
+    """The code the user's authenticator app shows now (see totp_code_of_secret)."""
+    return totp_code_of_secret(totp_secret(user), steps_from_now=steps_from_now)
+
+
+def totp_code_of_secret(secret: str, *, steps_from_now: int = 0) -> str:
     """The code shown now; waits for the next period when this one is about to end, so that
     the code is still valid when the server checks it (allauth allows no clock drift)."""
     period = mfa_settings.TOTP_PERIOD
-    if time.time() % period > period - 3:
+    if time.time() % period > period - 5:
         time.sleep(period - time.time() % period + 0.1)
     counter = int(time.time()) // period + steps_from_now
-    return format_hotp_value(hotp_value(totp_secret(user), counter))
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 def browser_sign_in(page, base_url: str, user, *, language: str = "en", password=PASSWORD):

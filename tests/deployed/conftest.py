@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 import urllib.parse
-import uuid
 from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from http.cookies import SimpleCookie
@@ -23,7 +22,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, _database_url, _missing, free_port
+from tests.conftest import (
+    ROOT,
+    _database_url,
+    _missing,
+    celery_worker_start,
+    celery_worker_stop,
+    free_port,
+)
 
 HOST = "peernet.test"
 ORIGIN = f"https://{HOST}"
@@ -141,10 +147,9 @@ class DeployedClient:
 
 
 def totp_code(secret: str) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from tests.second_factor import totp_code_of_secret
 
-    counter = int(time.time()) // 30
-    return format_hotp_value(hotp_value(secret, counter))
+    return totp_code_of_secret(secret)
 
 
 @dataclass
@@ -268,33 +273,9 @@ def site(deployed_site, transactional_db, settings):
 @pytest.fixture
 def deployed_worker(site, smtp_server):
     """A real `celery worker` with the production settings, delivering to smtp_server."""
-    from peernet.celery import app
-
     env = {**site.env, "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}"}
-    name = f"deployed-{uuid.uuid4().hex[:8]}@%h"
-    log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"celery-{name[:17]}.log"
-    log = open(log_path, "w+b")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "peernet", "worker", "-Q", "default,mail",
-         "--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle",
-         "--without-heartbeat", "-n", name, "-l", "INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    inspector = app.connection_for_write(site.redis_url)
+    process = celery_worker_start(env=env, label="deployed", broker_url=site.redis_url)
     try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(timeout=0.5, connection=inspector):
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail("The Celery worker did not start:\n" + log.read().decode()[-4000:])
-        process.log = log
         yield process
     finally:
-        inspector.release()
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        celery_worker_stop(process)

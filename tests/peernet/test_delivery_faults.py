@@ -10,12 +10,9 @@ import asyncio
 import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -28,7 +25,14 @@ from django.utils import timezone
 from peernet.celery import app
 from peernet.outbox import services, tasks
 from peernet.outbox.models import MessageStatus, OutboxMessage
-from tests.conftest import ROOT, SMTPCollector, _database_url, _missing, free_port
+from tests.conftest import (
+    SMTPCollector,
+    _database_url,
+    _missing,
+    celery_worker_start,
+    celery_worker_stop,
+    free_port,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -52,20 +56,8 @@ class Workers:
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "PYTHONUNBUFFERED": "1",
         }
-        name = f"faults-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
-        log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"celery-{name[:15]}.log", "w+b")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "peernet", "worker", "-Q", "default,mail",
-             "--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-n", name, "-l", "INFO"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        process.log = log
+        process = celery_worker_start(env=env, label="faults")
         self.processes.append(process)
-        deadline = time.monotonic() + 60
-        while not app.control.ping(destination=[name], timeout=0.5):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"The Celery worker did not start:\n{self.log_of(process)[-4000:]}")
         return process
 
     @staticmethod
@@ -81,14 +73,7 @@ class Workers:
 
     def close(self):
         for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-            process.log.close()
+            celery_worker_stop(process)
 
 
 @pytest.fixture
