@@ -34,8 +34,9 @@ run: setup
 test: setup
 	bash scripts/test.sh
 
+# Extra options of scripts/bench.py: make bench BENCH_ARGS="--duration 1s --invitations 100"
 bench: setup
-	bash scripts/bench.sh
+	bash scripts/bench.sh $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
