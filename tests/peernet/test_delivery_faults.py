@@ -280,7 +280,7 @@ class RefusingOneMailbox(SMTPCollector):
         return "250 OK"
 
 
-def test_550_for_one_recipient_fails_that_message_only(workers, smtp_with):
+def test_550_for_one_recipient_fails_that_message_only(workers, smtp_with, staff_client):
     handler = smtp_with(RefusingOneMailbox())
     workers.start(handler.port)
     messages = queue_many(3)
@@ -295,6 +295,11 @@ def test_550_for_one_recipient_fails_that_message_only(workers, smtp_with):
     assert dict(deliveries(handler)) == {
         key: 1 for key in once_each(messages) if key[0] != "member1@calgary.ca"
     }
+    # What staff see: the refused message among the failed ones, ready for "send again".
+    page = staff_client.get("/en/admin/outbox/outboxmessage/?status__exact=failed").content.decode()
+    assert "member1@calgary.ca" in page
+    assert "member0@calgary.ca" not in page and "member2@calgary.ca" not in page
+    assert "1 e-mail message" in page
 
 
 # --- a mail server that takes its time ----------------------------------------------------
