@@ -74,7 +74,7 @@ def _empty_cache():
 @pytest.fixture
 def admin_user(db):
     """pytest-django's admin, as the portal requires staff to be: with an authenticator app."""
-    from tests.factories import StaffFactory
+    from tests.members.factories import StaffFactory
 
     return StaffFactory(email="admin@example.com", password="password")
 
@@ -83,7 +83,7 @@ def admin_user(db):
 def staff_client(client, db):
     """A client signed in as staff (a superuser with a second factor); the account is
     ``client.staff``."""
-    from tests.factories import StaffFactory
+    from tests.members.factories import StaffFactory
 
     staff = StaffFactory()
     client.force_login(staff)

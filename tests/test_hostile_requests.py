@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 
 from meetings.tokens import answer_token_make
 from tests.cohorts.factories import CommunityFactory
-from tests.factories import MemberFactory, RegistrationFactory
 from tests.meetings.factories import MeetingFactory
+from tests.members.factories import MemberFactory, RegistrationFactory
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 

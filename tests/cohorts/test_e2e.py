@@ -129,7 +129,7 @@ def test_interest_form_shows_its_errors_accessibly_then_sends(
 
 
 def test_admin_language_tabs_work_offline(browser_page, live_server, offline):
-    from tests.factories import StaffFactory
+    from tests.members.factories import StaffFactory
     from tests.second_factor import browser_sign_in
 
     from .factories import CommunityFactory

@@ -9,7 +9,7 @@ from cohorts import importing
 from cohorts.choices import RoadmapLanguage, RoadmapStatus
 from cohorts.models import Cohort, Community, PartnerGovernment
 from members.choices import OrganisationKind
-from tests.factories import KnownOrganisationFactory
+from tests.members.factories import KnownOrganisationFactory
 
 from .factories import CommunityFactory
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cohorts.panels import member_community_panel
-from tests.factories import KnownOrganisationFactory, MemberFactory
+from tests.members.factories import KnownOrganisationFactory, MemberFactory
 
 from .factories import CommunityFactory
 

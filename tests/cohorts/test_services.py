@@ -11,7 +11,7 @@ from cohorts.choices import InterestStatus
 from cohorts.models import ExpressionOfInterest
 from members.choices import OrganisationKind
 from peernet.outbox.models import OutboxMessage
-from tests.factories import StaffFactory
+from tests.members.factories import StaffFactory
 
 from .factories import ExpressionOfInterestFactory
 

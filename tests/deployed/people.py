@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from members.choices import RegistrationStatus
-from tests.factories import MemberFactory, RegistrationFactory, UserFactory
+from tests.members.factories import MemberFactory, RegistrationFactory, UserFactory
 
 PASSWORD = "correct-horse-battery-9"
 

@@ -5,7 +5,7 @@ import email.policy
 
 import pytest
 
-from tests.factories import MemberFactory, UserFactory
+from tests.members.factories import MemberFactory, UserFactory
 
 
 def wire_bytes(message) -> bytes:

@@ -1,4 +1,4 @@
-"""Factories of the meetings app's rows (members come from tests.factories)."""
+"""Factories of the meetings app's rows (members come from tests.members.factories)."""
 
 from datetime import datetime, timedelta
 
@@ -8,7 +8,7 @@ from django.utils import timezone
 from meetings.choices import MeetingStatus
 from meetings.models import Invitation, Meeting, Theme
 from meetings.timezones import EASTERN
-from tests.factories import MemberFactory
+from tests.members.factories import MemberFactory
 
 
 def eastern(year, month, day, hour=13, minute=0) -> datetime:

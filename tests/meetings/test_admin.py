@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from meetings.choices import MeetingStatus, Response
 from meetings.models import Meeting
-from tests.factories import MemberFactory, UserFactory
 from tests.meetings.conftest import calendar_text, ical_value
 from tests.meetings.factories import InvitationFactory, MeetingFactory, ThemeFactory
+from tests.members.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.unit
 

@@ -22,9 +22,9 @@ from meetings.tokens import (
     answer_token_make,
     answer_token_read,
 )
-from tests.factories import MemberFactory, UserFactory
 from tests.meetings.conftest import parsed
 from tests.meetings.factories import InvitationFactory, MeetingFactory
+from tests.members.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.unit
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from meetings.models import Meeting, Theme
 from meetings.timezones import EASTERN
-from tests.factories import MemberFactory
+from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.unit
 

@@ -5,8 +5,8 @@ from django.test import Client
 
 from meetings import services
 from meetings.tokens import answer_token_make
-from tests.factories import MemberFactory, RegistrationFactory
 from tests.meetings.factories import MeetingFactory, ThemeFactory
+from tests.members.factories import MemberFactory, RegistrationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

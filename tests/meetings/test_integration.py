@@ -10,8 +10,8 @@ import pytest
 from meetings import services
 from members.services import registration_approve
 from peernet.outbox.models import MessageStatus, OutboxMessage
-from tests.factories import RegistrationFactory, StaffFactory
 from tests.meetings.factories import MeetingFactory
+from tests.members.factories import RegistrationFactory, StaffFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

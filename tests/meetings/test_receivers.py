@@ -5,9 +5,9 @@ import pytest
 from meetings import services
 from meetings.models import CalendarFeed, Invitation
 from members.services import registration_approve, registration_withdraw
-from tests.factories import RegistrationFactory, StaffFactory
 from tests.meetings.conftest import calendar_text, ical_value
 from tests.meetings.factories import MeetingFactory
+from tests.members.factories import RegistrationFactory, StaffFactory
 
 pytestmark = pytest.mark.unit
 

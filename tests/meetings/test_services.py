@@ -14,9 +14,9 @@ from meetings.formats import clock, long_date
 from meetings.models import CalendarFeed, Invitation, Meeting, Reminder, ThemeVote
 from meetings.timezones import EASTERN
 from peernet.outbox.models import OutboxMessage
-from tests.factories import MemberFactory, RegistrationFactory, UserFactory
 from tests.meetings.conftest import calendar_text, ical_value
 from tests.meetings.factories import InvitationFactory, MeetingFactory, ThemeFactory, eastern
+from tests.members.factories import MemberFactory, RegistrationFactory, UserFactory
 
 pytestmark = pytest.mark.unit
 

@@ -8,8 +8,8 @@ from meetings import services
 from meetings.choices import MeetingStatus, Response
 from meetings.models import CalendarFeed, Invitation, ThemeVote
 from meetings.tokens import answer_token_make
-from tests.factories import MemberFactory, RegistrationFactory
 from tests.meetings.factories import InvitationFactory, MeetingFactory, ThemeFactory, eastern
+from tests.members.factories import MemberFactory, RegistrationFactory
 
 pytestmark = pytest.mark.unit
 

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from members.models import User
 from peernet.outbox.models import OutboxMessage
-from tests.factories import MemberFactory, StaffFactory, UserFactory
+from tests.members.factories import MemberFactory, StaffFactory, UserFactory
 from tests.second_factor import PASSWORD
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]

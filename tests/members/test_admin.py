@@ -9,7 +9,12 @@ from django.utils import timezone, translation
 
 from members.choices import FlagCode, RegistrationStatus
 from members.models import KnownDomain, KnownOrganisation, Registration, RegistrationFlag
-from tests.factories import KnownOrganisationFactory, RegistrationFactory, StaffFactory, UserFactory
+from tests.members.factories import (
+    KnownOrganisationFactory,
+    RegistrationFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from members import eligibility, services
 from members.choices import FlagCode, RegistrationStatus
 from members.models import KnownDomain, KnownOrganisation, Registration, User
-from tests.factories import RegistrationFactory, StaffFactory
+from tests.members.factories import RegistrationFactory, StaffFactory
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from members.models import Registration
-from tests.factories import MemberFactory
+from tests.members.factories import MemberFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -115,7 +115,7 @@ def test_pages_have_no_accessibility_violations(
 def test_staff_review_in_the_browser(browser_page, live_server, axe_violations, language):
     from members.choices import FlagCode
     from members.models import RegistrationFlag
-    from tests.factories import RegistrationFactory, StaffFactory
+    from tests.members.factories import RegistrationFactory, StaffFactory
     from tests.second_factor import browser_sign_in
 
     staff = StaffFactory(email=f"reviewer.{language}@peernet.example")

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from members import eligibility
 from members.choices import FlagCode, OrganisationKind, Province, RegistrationStatus
-from tests.factories import KnownOrganisationFactory, RegistrationFactory, UserFactory
+from tests.members.factories import KnownOrganisationFactory, RegistrationFactory, UserFactory
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 

@@ -5,7 +5,7 @@ import pytest
 
 from members import services
 from peernet.outbox.models import MessageStatus, OutboxMessage
-from tests.factories import RegistrationFactory, StaffFactory
+from tests.members.factories import RegistrationFactory, StaffFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

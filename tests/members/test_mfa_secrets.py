@@ -7,7 +7,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.exceptions import ImproperlyConfigured
 
 from tests.deployed.conftest import totp_code
-from tests.factories import UserFactory
+from tests.members.factories import UserFactory
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 

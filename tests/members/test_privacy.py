@@ -12,7 +12,7 @@ from members.choices import RegistrationStatus
 from members.models import Registration, RegistrationEvent, User
 from peernet.outbox.models import OutboxMessage
 from peernet.outbox.services import message_queue
-from tests.factories import MemberFactory, RegistrationFactory, StaffFactory
+from tests.members.factories import MemberFactory, RegistrationFactory, StaffFactory
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from members import selectors
 from members.choices import RegistrationStatus
 from members.models import Registration
-from tests.factories import MemberFactory, RegistrationFactory, StaffFactory, UserFactory
+from tests.members.factories import MemberFactory, RegistrationFactory, StaffFactory, UserFactory
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 

@@ -10,7 +10,7 @@ from members.choices import FlagCode, RegistrationStatus
 from members.models import Registration, RegistrationEvent
 from members.signals import member_approved
 from peernet.outbox.models import OutboxMessage
-from tests.factories import (
+from tests.members.factories import (
     KnownOrganisationFactory,
     RegistrationFactory,
     StaffFactory,

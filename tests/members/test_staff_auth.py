@@ -17,7 +17,7 @@ from django.test import Client
 
 from members.middleware import LAST_ACTIVITY_KEY
 from tests.conftest import ROOT
-from tests.factories import MemberFactory, StaffFactory, UserFactory
+from tests.members.factories import MemberFactory, StaffFactory, UserFactory
 from tests.second_factor import PASSWORD, totp_code, totp_code_of_secret
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]

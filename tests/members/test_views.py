@@ -13,7 +13,7 @@ from meetings.models import Meeting
 from members.choices import RegistrationStatus
 from members.models import Registration, User
 from peernet.outbox.models import OutboxMessage
-from tests.factories import MemberFactory, RegistrationFactory
+from tests.members.factories import MemberFactory, RegistrationFactory
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 

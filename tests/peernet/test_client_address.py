@@ -13,7 +13,7 @@ from django.test import RequestFactory
 
 from peernet.ratelimit import client_address
 from tests.conftest import ROOT, _missing
-from tests.factories import MemberFactory
+from tests.members.factories import MemberFactory
 
 pytestmark = [pytest.mark.unit]
 

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from peernet.middleware import PrivateCacheMiddleware
 from tests.conftest import ROOT, free_port
-from tests.factories import MemberFactory, StaffFactory, UserFactory
+from tests.members.factories import MemberFactory, StaffFactory, UserFactory
 
 PRODUCTION_NAMES = [
     "SECURE_SSL_REDIRECT",

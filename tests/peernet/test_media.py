@@ -15,7 +15,7 @@ from cohorts import uploads
 from cohorts.choices import RoadmapStatus
 from cohorts.models import Community
 from tests.cohorts.factories import CommunityFactory, ProgrammePartnerFactory
-from tests.factories import MemberFactory
+from tests.members.factories import MemberFactory
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 

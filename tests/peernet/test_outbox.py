@@ -188,7 +188,7 @@ def test_failed_message_can_be_retried_by_staff(django_capture_on_commit_callbac
 def test_staff_see_messages_and_retry_failed_ones(client, django_capture_on_commit_callbacks):
     from django.urls import reverse
 
-    from tests.factories import StaffFactory
+    from tests.members.factories import StaffFactory
 
     client.force_login(StaffFactory())
     failed = _queue(purpose="tests.failed")
@@ -470,7 +470,7 @@ def test_staff_see_the_delivery_record_read_only(client):
     from django.urls import reverse
     from django.utils.html import escape
 
-    from tests.factories import StaffFactory
+    from tests.members.factories import StaffFactory
 
     client.force_login(StaffFactory())
     message = _queue()

@@ -23,8 +23,8 @@ from meetings.models import CalendarFeed
 from peernet.outbox import services, tasks
 from peernet.outbox.models import MessageStatus, OutboxMessage
 from tests.conftest import SMTPCollector, free_port
-from tests.factories import MemberFactory, StaffFactory
 from tests.meetings.factories import MeetingFactory
+from tests.members.factories import MemberFactory, StaffFactory
 from tests.peernet.test_delivery import smtp_connection
 from tests.second_factor import totp_secret
 

@@ -1,4 +1,4 @@
-"""factory_boy factories shared by the suite."""
+"""factory_boy factories of the members app (accounts, registrations, known governments)."""
 
 import factory
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -63,7 +63,7 @@ class KnownOrganisationFactory(factory.django.DjangoModelFactory):
     kind = OrganisationKind.CITY
     province = Province.QC
     domain = factory.RelatedFactory(
-        "tests.factories.KnownDomainFactory", factory_related_name="organisation"
+        "tests.members.factories.KnownDomainFactory", factory_related_name="organisation"
     )
 
 
