@@ -11,11 +11,8 @@ def _localized(*names: str) -> set[str]:
     return {f"{name}_{code}" for name in names for code in LANGUAGE_CODES}
 
 
-# Fields staff edit. A change to any of the SIGNIFICANT ones raises SEQUENCE and sends the
-# update: RFC 5545, 3.8.7.4 requires it for the time and status, and the link, title,
-# platform and interpretation are what members act on. Theme and description changes are
-# saved and shown everywhere without mailing everyone again.
-# The model's names, in the order staff see them; the first three exist in each language.
+# The fields staff edit: the model's names, in the order staff see them; the translated ones
+# exist in each language (title_en, title_fr).
 TRANSLATED_FIELDS = ("title", "theme", "description")
 STAFF_FIELDS = (
     "title",
@@ -31,15 +28,12 @@ STAFF_FIELDS = (
     "has_interpretation",
 )
 EDITABLE_FIELDS = _localized(*TRANSLATED_FIELDS) | (set(STAFF_FIELDS) - set(TRANSLATED_FIELDS))
-SIGNIFICANT_FIELDS = _localized("title") | {
-    "starts_at",
-    "ends_at",
-    "platform",
-    "platform_name",
-    "join_url",
-    "passcode",
-    "has_interpretation",
-}
+# A change to any other field raises SEQUENCE and sends the update: RFC 5545, 3.8.7.4 requires
+# it for the time and status, and the link, title, platform and interpretation are what members
+# act on. Theme and description changes are saved and shown everywhere without mailing everyone
+# again.
+UNMAILED_FIELDS = _localized("theme", "description") | {"suggested_theme"}
+SIGNIFICANT_FIELDS = EDITABLE_FIELDS - UNMAILED_FIELDS
 
 # What staff and members type is kept as text a calendar can carry: one line for names and
 # codes, line breaks normalised in descriptions, never a control character (a pasted vertical
