@@ -13,7 +13,6 @@ from pathlib import Path
 
 from peernet.cache import UNREACHABLE_PAUSE_SECONDS
 from tests.conftest import _missing
-from tests.deployed.conftest import _collected_static, deployed_site, site  # noqa: F401
 
 # The registration form as a person fills it in (English page, French mail).
 REGISTRATION = {
