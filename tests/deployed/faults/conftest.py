@@ -87,13 +87,3 @@ def database_stopped():
                 "-o", options, "start")  # fmt: skip
         # The test process's connections died with the server: the next query opens a new one.
         connections.close_all()
-
-
-def wait_for(condition, *, timeout: float, interval: float = 0.1):
-    """The condition's first truthy value, or None once `timeout` seconds have passed."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)

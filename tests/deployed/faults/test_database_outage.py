@@ -10,8 +10,9 @@ from django.test import Client
 
 from members.models import Registration
 from tests.deployed.people import PASSWORD, person_member
+from tests.deployed.waiting import wait_for
 
-from .conftest import REGISTRATION, database_stopped, wait_for
+from .conftest import REGISTRATION, database_stopped
 
 pytestmark = pytest.mark.integration
 
