@@ -8,3 +8,19 @@ from django.utils.translation import gettext_lazy as _
 class CohortsConfig(AppConfig):
     name = "cohorts"
     verbose_name = _("Cohorts")
+
+    def ready(self):
+        from peernet.pagecache import pages_follow
+
+        from . import models
+
+        # Everything the public cohort pages show; expressions of interest are not shown.
+        pages_follow(
+            models.Cohort,
+            models.Community,
+            models.PartnerGovernment,
+            models.ProgrammeSession,
+            models.ActionGroup,
+            models.Advisor,
+            models.ProgrammePartner,
+        )

@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from peernet import ratelimit
+from peernet.pagecache import public_page
 
 from . import selectors, services
 from .choices import Language, RoadmapLanguage, RoadmapStatus
 from .forms import CommunityFilterForm, InterestForm
 
 
+@public_page
 class CohortListView(TemplateView):
     """Every cohort with its community cards, filtered and searched by GET parameters."""
 
@@ -41,6 +43,7 @@ class CohortListView(TemplateView):
         return response
 
 
+@public_page
 class CommunityDetailView(TemplateView):
     """One community's full profile."""
 
@@ -56,6 +59,7 @@ class CommunityDetailView(TemplateView):
         return context
 
 
+@public_page
 class CohortMapView(TemplateView):
     """Every community on a map of Canada, with the same communities as a list beside it."""
 
@@ -97,6 +101,7 @@ class CohortMapView(TemplateView):
         return context
 
 
+@public_page
 class ProgrammeView(TemplateView):
     """What the programme offers: sessions, action groups, coaching advisors and partners."""
 

@@ -7,4 +7,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
+        from peernet.pagecache import pages_follow
+
         from . import receivers  # noqa: F401  (connects the signal receivers)
+        from .models import Meeting, Theme
+
+        # What the public meeting pages show.
+        pages_follow(Meeting, Theme)

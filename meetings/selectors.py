@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from members.selectors import member_wants_interpretation, user_is_member
@@ -26,6 +26,16 @@ def meeting_next():
         .order_by("starts_at")
         .first()
     )
+
+
+def meetings_next_change():
+    """The next moment a meeting starts or ends, when lists and pages change; or None."""
+    now = timezone.now()
+    moments = Meeting.objects.aggregate(
+        start=Min("starts_at", filter=Q(starts_at__gt=now)),
+        end=Min("ends_at", filter=Q(ends_at__gt=now)),
+    )
+    return min((moment for moment in moments.values() if moment is not None), default=None)
 
 
 def meetings_upcoming() -> QuerySet[Meeting]:

@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, TemplateView
 
 from members import selectors as member_selectors
+from peernet.pagecache import public_page
 
 from . import ical, selectors, services
 from .choices import Response
@@ -64,6 +65,7 @@ class MemberRequiredMixin(AccessMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+@public_page
 class MeetingListView(TemplateView):
     template_name = "meetings/meeting_list.html"
 
@@ -74,6 +76,7 @@ class MeetingListView(TemplateView):
         return context
 
 
+@public_page
 class MeetingDetailView(DetailView):
     model = Meeting
     template_name = "meetings/meeting_detail.html"

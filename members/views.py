@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 
+from peernet.pagecache import public_page
 from peernet.views import next_meeting
 
 from . import services
@@ -148,5 +149,6 @@ class LeaveView(LoginRequiredMixin, TemplateView):
         return redirect("home")
 
 
+@public_page
 class PrivacyView(TemplateView):
     template_name = "members/privacy.html"

@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.utils.module_loading import import_string
 from django.views.generic import TemplateView
 
+from .pagecache import public_page
+
 
 def next_meeting():
     """The next scheduled meeting, through the callable named in settings (or None)."""
@@ -12,6 +14,7 @@ def next_meeting():
     return import_string(path)() if path else None
 
 
+@public_page
 class HomeView(TemplateView):
     template_name = "home.html"
 

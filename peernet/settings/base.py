@@ -52,6 +52,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise: static files need no policy; before every view that may use a nonce.
     "csp.middleware.CSPMiddleware",
+    # Anonymous visitors' copies of public pages (peernet/pagecache.py): a hit needs no
+    # session, user or database, and gets the headers of the middleware above.
+    "peernet.pagecache.PublicPageCacheMiddleware",
     # Outside every layer that reads the database (sessions, users, views): 503 while it is
     # unreachable, with the headers of the middleware above.
     "peernet.outage.DatabaseOutageMiddleware",
@@ -94,8 +97,13 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'peernet.sqlite3'}"),
 }
-# One transaction per request: a request that fails half-way saves nothing.
+# One transaction per request: a request that fails half-way saves nothing. Public pages,
+# which only read, opt out (peernet.pagecache.public_page).
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Connections are kept between requests (opening one costs more than most pages), checked
+# before each request reuses them, so that a database restart costs no request an error.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=300)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A database host that does not answer costs a request this many seconds, not the minutes of
 # the system's TCP timeout; the request then gets the "try again" page (peernet/outage.py).
 DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
@@ -267,6 +275,10 @@ if REDIS_URL:
 # Wiring between programmes that must not import each other: the registration page names
 # the next meeting through this callable (returns an object with ``title`` and ``starts_at``).
 PEERNET_NEXT_MEETING = "meetings.selectors.meeting_next"
+# Public pages are kept for anonymous visitors this many seconds at most (0: never), and never
+# past the moments these callables return (a datetime or None): see peernet/pagecache.py.
+PEERNET_PAGE_CACHE_SECONDS = env.int("PEERNET_PAGE_CACHE_SECONDS", default=60)
+PEERNET_PAGE_CACHE_UNTIL = ["meetings.selectors.meetings_next_change"]
 # Sections of the member's page contributed by other apps: callables (request, registration).
 PEERNET_MEMBER_PANELS = ["meetings.panels.member_panel"]
 

@@ -397,8 +397,10 @@ def _communities(count):
     return communities
 
 
-# Two of these are the savepoint and its release that ATOMIC_REQUESTS adds inside a test.
-QUERIES = {"cohorts:list": 5, "cohorts:map": 5, "cohorts:community": 6, "cohorts:programme": 7}
+# The pages' own queries (they read outside the request's transaction) ...
+QUERIES = {"cohorts:list": 3, "cohorts:map": 3, "cohorts:community": 4, "cohorts:programme": 5}
+# ... and, for a page kept for anonymous visitors, the one that bounds how long it is kept.
+KEEPING = 1
 
 
 @pytest.mark.parametrize("count", [25, 500])
@@ -410,7 +412,7 @@ def test_pages_run_a_constant_number_of_queries(client, django_assert_num_querie
     ProgrammePartnerFactory.create_batch(3)
     kwargs = {"slug": communities[0].slug} if name == "cohorts:community" else {}
     address = url(name, **kwargs)
-    with django_assert_num_queries(QUERIES[name]):
+    with django_assert_num_queries(QUERIES[name] + KEEPING):
         response = client.get(address)
     assert response.status_code == 200
     if name == "cohorts:list":

@@ -107,3 +107,15 @@ def test_a_programming_error_stays_a_server_error(db, monkeypatch):
     assert response.status_code == 500
     assert "Retry-After" not in response
     assert "<h1>Server error</h1>" in response.content.decode()
+
+
+def test_a_public_page_kept_before_the_outage_is_still_served_to_anonymous_visitors(site):
+    visitor = site.client("203.0.113.21")
+    visitor.timeout = 10
+    kept = visitor.get("/fr/")
+    assert kept.status == 200, site.log()
+    with database_stopped():
+        during = visitor.get("/fr/")
+        not_kept = visitor.get("/en/")
+    assert (during.status, during.body) == (200, kept.body)
+    assert_outage_page(not_kept, "en")

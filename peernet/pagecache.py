@@ -1,0 +1,194 @@
+"""Whole public pages kept for anonymous visitors, one copy per language and address.
+
+A page is the same for every visitor who is not signed in: the home page, the meetings, the
+cohorts and their communities. Rendering it costs a few queries and a template; serving it
+from Redis costs one round trip. What is kept, and when:
+
+- Only views marked with :func:`public_page`, only for a ``GET`` without a query string
+  (filtered lists would let anyone fill the cache with addresses), and only for a visitor
+  with no session and no pending messages: a signed-in member, or someone just back from a
+  form, always gets a page made for them.
+- Only a ``200`` that sets no cookie and used no CSRF token: a page with a form, an error
+  or anything personal is never kept.
+- The key holds the language of the address, scheme, host and path, so one language's page
+  is never served in the other.
+- Every copy carries the content version it was made from. The apps name the models their
+  public pages show (:func:`pages_follow`); a change to any of them starts a new version, when
+  it is made and again when it is committed, and every kept page is made again at its next
+  visit. A copy also lasts no longer than ``PEERNET_PAGE_CACHE_SECONDS``, nor past the next
+  moment named by the callables of ``PEERNET_PAGE_CACHE_UNTIL`` (a meeting starts or ends).
+
+The middleware sits outside the sessions, users and the database: a hit opens none of them,
+and the headers of the middleware above it (security, CSP, Permissions-Policy) are added to
+it as to any other answer. While Redis is away every visit misses, and pages are made as
+usual.
+"""
+
+import functools
+import hashlib
+import logging
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "pages:version"
+KEY_PREFIX = "pages:page:"
+# Set by the middleware on requests it may keep the answer of.
+_REQUEST_KEY = "_peernet_page_key"
+_RESPONSE_MARK = "peernet_public_page"
+
+
+def public_page(view):
+    """Mark a view (function or class) as a public page: the same for every anonymous visitor
+    in one language, read-only, so also run outside the request's transaction."""
+    if isinstance(view, type):
+        view.dispatch = public_page(view.dispatch)
+        return view
+
+    @functools.wraps(view)
+    def marked(*args, **kwargs):
+        response = view(*args, **kwargs)
+        setattr(response, _RESPONSE_MARK, True)
+        return response
+
+    return transaction.non_atomic_requests(marked)
+
+
+def pages_changed() -> None:
+    """Start a new content version now, and again once the current transaction commits: a
+    page made in between still shows the old content."""
+    _version_new()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_version_new)
+
+
+def _version_new() -> str:
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, timeout=None)
+    return version
+
+
+def pages_follow(*models) -> None:
+    """Start a new content version whenever a row of one of ``models`` (or one of their
+    many-to-many links) is saved or deleted."""
+    for model in models:
+        uid = f"peernet.pagecache:{model._meta.label}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}:save", weak=False)
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                _changed,
+                sender=through,
+                dispatch_uid=f"{uid}:{field.name}:links",
+                weak=False,
+            )
+
+
+def _changed(sender, **kwargs) -> None:
+    if kwargs.get("raw"):  # loading fixtures
+        return
+    pages_changed()
+
+
+def _seconds() -> int:
+    return int(getattr(settings, "PEERNET_PAGE_CACHE_SECONDS", 0))
+
+
+def page_key(request) -> str | None:
+    """The key of the kept copy of this request's page, or None when it must be made anew."""
+    if _seconds() <= 0 or request.method != "GET" or request.META.get("QUERY_STRING"):
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or _messages_cookie_name() in cookies:
+        return None
+    language = translation.get_language_from_path(request.path_info)
+    if language is None:
+        return None
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None  # answered 400 further in
+    address = f"{language}\n{request.scheme}\n{host}\n{request.path}"
+    return KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _messages_cookie_name() -> str:
+    return getattr(settings, "MESSAGE_COOKIE_NAME", "messages")
+
+
+def _storable(request, response) -> bool:
+    return (
+        getattr(response, _RESPONSE_MARK, False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # The page holds a CSRF token: it belongs to this visitor.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not _is_private(response)
+    )
+
+
+def _is_private(response) -> bool:
+    control = response.headers.get("Cache-Control", "").lower()
+    return "private" in control or "no-store" in control
+
+
+def _lifetime(now: datetime) -> int:
+    """Seconds a page made now may be kept."""
+    seconds = _seconds()
+    for path in getattr(settings, "PEERNET_PAGE_CACHE_UNTIL", []):
+        moment = import_string(path)()
+        if moment is not None:
+            seconds = min(seconds, int((moment - now).total_seconds()))
+    return seconds
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = page_key(request)
+        if key is None:
+            return self.get_response(request)
+        found = cache.get_many([key, VERSION_KEY])
+        version = found.get(VERSION_KEY)
+        entry = found.get(key)
+        if entry is not None and version is not None and entry["version"] == version:
+            return _response_of(entry)
+        if version is None and cache.add(VERSION_KEY, first := uuid.uuid4().hex, timeout=None):
+            version = first
+        response = self.get_response(request)
+        if version is not None and _storable(request, response):
+            self._store(key, version, response)
+        return response
+
+    @staticmethod
+    def _store(key: str, version: str, response) -> None:
+        seconds = _lifetime(timezone.now())
+        if seconds < 1:
+            return
+        entry = {
+            "version": version,
+            "headers": list(response.headers.items()),
+            "content": response.content,
+        }
+        cache.set(key, entry, timeout=seconds)
+
+
+def _response_of(entry: dict) -> HttpResponse:
+    response = HttpResponse(entry["content"])
+    for name, value in entry["headers"]:
+        response.headers[name] = value
+    return response
