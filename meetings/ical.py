@@ -88,17 +88,20 @@ def fold_line(line: str) -> str:
 
     Each continuation line starts with one space, which counts in its 75 octets.
     """
-    parts = []
-    current, size, limit = [], 0, MAX_LINE_OCTETS
-    for character in line:
-        width = len(character.encode("utf-8"))
-        if size + width > limit:
-            parts.append("".join(current))
-            current, size, limit = [" "], 1, MAX_LINE_OCTETS
-        current.append(character)
-        size += width
-    parts.append("".join(current))
-    return CRLF.join(parts)
+    data = line.encode("utf-8")
+    if len(data) <= MAX_LINE_OCTETS:
+        return line  # most lines
+    # Cut the octets, stepping back off any continuation octet (10xxxxxx) so that a cut
+    # always falls between two characters.
+    parts, start, limit = [], 0, MAX_LINE_OCTETS
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:
+            end -= 1
+        parts.append(data[start:end].decode("utf-8"))
+        start, limit = end, MAX_LINE_OCTETS - 1
+    parts.append(data[start:].decode("utf-8"))
+    return (CRLF + " ").join(parts)
 
 
 def content_line(name: str, content: str, **parameters: str) -> str:
@@ -215,8 +218,9 @@ def _event_lines(
     attendee: Person | None = None,
     rsvp: bool = False,
     cancelled: bool = False,
+    host: Person | None = None,
 ) -> list[str]:
-    host = organizer()
+    host = host or organizer()
     lines = [
         "BEGIN:VEVENT",
         content_line("UID", escape_text(meeting.calendar_uid)),
@@ -325,6 +329,7 @@ def calendar_publish(
     ``links_for(meeting)`` gives the links of each event.
     """
     dtstamp = now or timezone.now()
+    host = organizer()  # the same for every event: parsed once, not once a meeting
     with translation.override(language):
         events = []
         for meeting in meetings:
@@ -335,6 +340,7 @@ def calendar_publish(
                 with_join=with_join and not cancelled and bool(meeting.join_url),
                 links=links_for(meeting),
                 cancelled=cancelled,
+                host=host,
             )
         extra = []
         if name:

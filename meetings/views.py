@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -130,6 +131,8 @@ class MeetingCalendarView(MemberRequiredMixin, View):
 _CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
+# Calendar programs ask for feeds every few minutes; reading one needs no transaction.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class FeedView(View):
     """A member's personal feed: every upcoming meeting and the past year's, read-only.
 

@@ -737,7 +737,7 @@ def table(results: dict) -> str:
     header = ["page", "req/s", "trivial req/s", "ratio", "p50 ms", "p95 ms", "p99 ms",
               "queries", "peak RSS MiB"]  # fmt: skip
     rows = []
-    for page in results["pages"]:
+    for page in results.get("pages", []):
         if "requests_per_second" not in page:
             rows.append([page["page"], f"HTTP {page['status']}", "", "", "", "", "",
                          str(page.get("queries", "")), ""])  # fmt: skip
@@ -786,6 +786,9 @@ def table(results: dict) -> str:
                 f"invitations: only {invitations['delivered']} of {invitations['members']}"
                 f" delivered within {invitations['timeout_seconds']:.0f} s"
             )
+    import bench_admin
+
+    lines += bench_admin.table_lines(results)
     workers = results.get("peak_rss_after_run_kib")
     if workers:
         lines.append(
@@ -905,31 +908,45 @@ def run(options) -> dict:
             "CaptureQueriesContext against the same database and Redis, second request",
         }
 
-        pages = page_urls()
-        email, password = demo_member()
-        cookies = sign_in(web_port, email, password)
-        results["signed_in_as"] = email
-        log(
-            f"Measuring {len(pages)} pages, each between two runs on the trivial view"
-            f" ({options.duration} each) …"
-        )
-        results["pages"] = measure_pages(
-            pages, web=web, trivial=trivial, options=options, script=script, cookies=cookies
-        )
+        if "pages" in options.only:
+            pages = page_urls()
+            email, password = demo_member()
+            cookies = sign_in(web_port, email, password)
+            results["signed_in_as"] = email
+            log(
+                f"Measuring {len(pages)} pages, each between two runs on the trivial view"
+                f" ({options.duration} each) …"
+            )
+            results["pages"] = measure_pages(
+                pages, web=web, trivial=trivial, options=options, script=script, cookies=cookies
+            )
 
         smtp = SmtpLog(smtp_log_path)
-        log(f"Registering {options.registrations} people, SMTP answering "
-            f"{options.smtp_delay:.0f} s late …")  # fmt: skip
-        results["registration_post"] = measure_registrations(
-            web=web, count=options.registrations, delay=options.smtp_delay,
-            delay_file=delay_file, smtp=smtp,
-        )  # fmt: skip
+        if "registration" in options.only:
+            log(f"Registering {options.registrations} people, SMTP answering "
+                f"{options.smtp_delay:.0f} s late …")  # fmt: skip
+            results["registration_post"] = measure_registrations(
+                web=web, count=options.registrations, delay=options.smtp_delay,
+                delay_file=delay_file, smtp=smtp,
+            )  # fmt: skip
 
-        log(f"Inviting {options.invitations} members to a new meeting …")
-        results["invitations"] = measure_invitations(
-            count=options.invitations, env=env, smtp=smtp, timeout=options.invitations_timeout,
-            services=services,
-        )  # fmt: skip
+        if "invitations" in options.only:
+            log(f"Inviting {options.invitations} members to a new meeting …")
+            results["invitations"] = measure_invitations(
+                count=options.invitations, env=env, smtp=smtp,
+                timeout=options.invitations_timeout, services=services,
+            )  # fmt: skip
+
+        if "admin" in options.only or "feed" in options.only:
+            import bench_admin
+
+        if "admin" in options.only:
+            log("Filling the review queue and the outbox, then timing their admin pages …")
+            results["admin"] = bench_admin.measure_admin(port=web.port, log=log)
+
+        if "feed" in options.only:
+            log("Timing a member's calendar feed …")
+            results["feed"] = bench_admin.measure_feed(port=web.port, log=log)
         results["peak_rss_after_run_kib"] = {
             str(pid): peak_rss_kib(pid) for pid in gunicorn_workers(web.service.pid)
         }
@@ -951,6 +968,17 @@ def run(options) -> dict:
         shutil.rmtree(work, ignore_errors=True)
 
 
+SECTIONS = ("pages", "registration", "invitations", "admin", "feed")
+
+
+def sections(text: str) -> set[str]:
+    chosen = {name.strip() for name in text.split(",") if name.strip()}
+    unknown = chosen - set(SECTIONS)
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"choose among {', '.join(SECTIONS)}")
+    return chosen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Measure the portal as deployed.")
     parser.add_argument("--duration", default="5s", type=str, help="wrk -d per page (5s)")
@@ -964,6 +992,18 @@ def main() -> None:
                         help="members invited to a new meeting (2000)")  # fmt: skip
     parser.add_argument("--invitations-timeout", type=float, default=300,
                         help="seconds to wait for every invitation (300)")  # fmt: skip
+    parser.add_argument(
+        "--only",
+        type=sections,
+        default=",".join(SECTIONS),
+        help=f"parts to measure, comma-separated ({','.join(SECTIONS)})",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=OUTPUT,
+        help=f"where the results go ({OUTPUT.relative_to(ROOT)})",
+    )
     parser.add_argument("--meeting-create", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.meeting_create:
@@ -981,12 +1021,13 @@ def main() -> None:
     except KeyboardInterrupt:
         print("Interrupted: everything the run started is stopped.", file=sys.stderr)
         sys.exit(130)
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    output = options.output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print()
     print(table(results))
     print()
-    print(f"Written to {OUTPUT.relative_to(ROOT)} in {results['seconds'] / 60:.1f} min."
+    print(f"Written to {output} in {results['seconds'] / 60:.1f} min."
           " Compare ratios across runs, not req/s.")  # fmt: skip
 
 
