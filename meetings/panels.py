@@ -1,5 +1,6 @@
 """The meetings section of a member's page (``settings.PEERNET_MEMBER_PANELS``)."""
 
+from django.db.models import F, FilteredRelation, Q
 from django.utils.translation import get_language
 
 from members import selectors as member_selectors
@@ -7,22 +8,50 @@ from peernet.links import absolute_url
 
 from . import selectors
 from .choices import Response
+from .models import Invitation
 from .timezones import EASTERN
 
 UPCOMING_SHOWN = 6
 THEMES_SHOWN = 5
 
 
+def _meetings_upcoming_with_invitation(*, user) -> list:
+    """The next meetings, each with the member's invitation to it or None, in one query: a
+    member has at most one invitation per meeting (``one_invitation_per_member``)."""
+    meetings = (
+        selectors.meetings_upcoming()
+        .alias(own=FilteredRelation("invitations", condition=Q(invitations__user=user)))
+        .annotate(
+            own_invitation_id=F("own__id"),
+            own_response=F("own__response"),
+            own_wants_interpretation=F("own__wants_interpretation"),
+        )[:UPCOMING_SHOWN]
+    )
+    return [
+        (
+            meeting,
+            None
+            if meeting.own_invitation_id is None
+            else Invitation(
+                pk=meeting.own_invitation_id,
+                meeting=meeting,
+                user=user,
+                response=meeting.own_response,
+                wants_interpretation=meeting.own_wants_interpretation,
+            ),
+        )
+        for meeting in meetings
+    ]
+
+
 def member_panel(request, registration) -> dict | None:
     """Answers, interpretation wishes, the calendar feed and themes; members only."""
-    if not member_selectors.user_is_member(request.user):
+    # The registration was read for this page with its user, who is the one signed in.
+    if not member_selectors.registration_is_member(registration):
         return None
-    user = request.user
-    meetings = list(selectors.meetings_upcoming()[:UPCOMING_SHOWN])
-    invitations = selectors.invitations_of_member(user=user, meetings=meetings)
+    user = registration.user
     rows = []
-    for meeting in meetings:
-        invitation = invitations.get(meeting.pk)
+    for meeting, invitation in _meetings_upcoming_with_invitation(user=user):
         rows.append(
             {
                 "meeting": meeting,

@@ -1,16 +1,22 @@
 """Forms of the members app: the public registration form, the member's profile, and allauth's
 account forms with bounds on what they accept."""
 
+import hashlib
+import threading
+
 from allauth.account import forms as account_forms
 from allauth.account.forms import SignupForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
+from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
-from django.urls import reverse_lazy
+from django.urls import get_script_prefix, reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -26,6 +32,13 @@ from .models import Registration, User
 from .validators import validate_no_control_characters, validate_person_name, validate_plain_text
 
 format_html_lazy = lazy(format_html, str)
+
+# Blank registration forms as HTML, by language, URL prefix and content version. The markup
+# follows from the code, the catalogues and the form's definition alone, so each process keeps
+# its own: one entry per language, a few more while a definition changes at run time.
+BLANK_MARKUPS_KEPT = 8
+_blank_markups: dict[tuple[str, str, str], SafeString] = {}
+_blank_markups_lock = threading.Lock()
 
 
 def _consent_label():
@@ -112,14 +125,14 @@ class RegistrationForm(SignupForm):
             "You must agree to the privacy notice to register."
         )
         if not self.is_bound:
-            from django.utils.translation import get_language
-
             language = (get_language() or "en")[:2]
             self.fields["preferred_language"].initial = (
                 language if language in Language.values else Language.EN
             )
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The page writes the CSRF token itself, outside the markup that blank_markup() reuses.
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Fieldset(_("About you"), "first_name", "last_name", "email", "job_title", "department"),
             Fieldset(_("Your organisation"), "organisation_name", "organisation_kind", "province"),
@@ -129,6 +142,62 @@ class RegistrationForm(SignupForm):
             HTML(""),
             Submit("register", _("Send my request")),
         )
+        self._initial_when_made = self._field_initials()
+
+    def _field_initials(self) -> dict:
+        return {name: field.initial for name, field in self.fields.items()}
+
+    def is_blank(self) -> bool:
+        """Unbound and holding nothing of the request: allauth fills the address in from
+        ``?email=`` or from an address verified earlier in the session, after the form is
+        made."""
+        return (
+            not self.is_bound
+            and not self.initial
+            and self._field_initials() == self._initial_when_made
+        )
+
+    def content_version(self) -> str:
+        """A digest of what the blank form lists in the active language: its fields, whether
+        each is required, its first value, its attributes and its choices.
+
+        Labels and help texts are left out: they come from the code and the catalogues, which
+        do not change while a process runs, and reading them costs more than the rest (the
+        password help asks every validator, the consent label reverses a URL).
+        """
+        described = []
+        for name, field in self.fields.items():
+            choices = getattr(field, "choices", None)
+            described.append(
+                (
+                    name,
+                    type(field).__name__,
+                    type(field.widget).__name__,
+                    field.required,
+                    field.disabled,
+                    None if field.initial is None else str(field.initial),
+                    sorted((key, str(value)) for key, value in field.widget.attrs.items()),
+                    [(value, str(label)) for value, label in choices] if choices else None,
+                )
+            )
+        return hashlib.blake2b(repr(described).encode(), digest_size=16).hexdigest()
+
+    def blank_markup(self) -> SafeString | None:
+        """The fields and button of this form as crispy renders them, made once per language
+        and content version and then reused; None for a form that must be rendered for its
+        request (bound, so with its answers and errors, or filled in from the request)."""
+        if not self.is_blank():
+            return None
+        # The prefix is part of the privacy notice's address, in the consent label.
+        key = (get_language() or "", get_script_prefix(), self.content_version())
+        markup = _blank_markups.get(key)
+        if markup is None:
+            markup = render_crispy_form(self)
+            with _blank_markups_lock:
+                if len(_blank_markups) >= BLANK_MARKUPS_KEPT:
+                    _blank_markups.clear()
+                _blank_markups[key] = markup
+        return markup
 
     def try_save(self, request):
         """Create the account, or answer as allauth does for an address that is already known.

@@ -24,6 +24,12 @@ def user_is_member(user) -> bool:
     return members_active().filter(pk=user.pk).exists()
 
 
+def registration_is_member(registration) -> bool:
+    """The same rule for a registration the caller has just read with its user
+    (``select_related("user")``): no further query."""
+    return registration is not None and registration.user.is_member
+
+
 def _registration_of(user):
     # The registration travels with the user when the caller selected it (select_related).
     return getattr(user, "registration", None) if getattr(user, "pk", None) else None

@@ -39,6 +39,9 @@ class RegisterView(SignupView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The blank form is the same for every visitor in one language: its markup is made
+        # once and reused. A form with answers or errors is rendered for its request.
+        context["form_markup"] = context["form"].blank_markup()
         meeting = next_meeting()
         context["next_meeting"] = meeting
         context["invitation_window_closing"] = bool(

@@ -33,6 +33,26 @@ def test_a_member_withdrawn_a_moment_ago_is_no_member_whatever_copy_is_held():
     assert selectors.user_is_member(member) is False
 
 
+@pytest.mark.parametrize(
+    ("registration", "is_member"),
+    [
+        ({}, True),
+        ({"user__is_active": False}, False),
+        ({"status": RegistrationStatus.PENDING}, False),
+        ({"status": RegistrationStatus.WITHDRAWN}, False),
+    ],
+)
+def test_a_registration_read_with_its_user_answers_the_same_rule_without_a_query(
+    django_assert_num_queries, registration, is_member
+):
+    user = MemberFactory(**registration).user
+    loaded = Registration.objects.select_related("user").get(user=user)
+    with django_assert_num_queries(0):
+        assert selectors.registration_is_member(loaded) is is_member
+    assert selectors.user_is_member(user) is is_member
+    assert selectors.registration_is_member(None) is False
+
+
 def test_province_and_interpretation_wish_come_from_the_registration():
     member = MemberFactory(province="NL", wants_interpretation=True).user
     assert selectors.member_province(member) == "NL"
