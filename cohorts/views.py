@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from peernet import ratelimit
-from peernet.pagecache import public_page
+from peernet.pagecache import public_form_page, public_page
 
 from . import selectors, services
 from .choices import Language, RoadmapLanguage, RoadmapStatus
@@ -113,6 +113,7 @@ class ProgrammeView(TemplateView):
         return context
 
 
+@public_form_page
 class InterestView(FormView):
     """A community's expression of interest in joining a future cohort."""
 

@@ -15,7 +15,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 
-from peernet.pagecache import public_page
+from peernet.pagecache import public_form_page, public_page
 from peernet.views import next_meeting
 
 from . import services
@@ -27,6 +27,17 @@ from .models import Registration
 INVITATION_WINDOW = timedelta(days=7)
 
 
+def register_notice_changes_at():
+    """When the registration page's notice about the next meeting changes ("register soon to
+    be invited"), if that is still to come; the page cache keeps no copy past it."""
+    meeting = next_meeting()
+    if meeting is None:
+        return None
+    moment = meeting.starts_at - INVITATION_WINDOW
+    return moment if moment > timezone.now() else None
+
+
+@public_form_page
 class RegisterView(SignupView):
     """allauth's sign-up view with PeerNet's form, template and next-meeting notice."""
 

@@ -8,8 +8,10 @@ from Redis costs one round trip. What is kept, and when:
   (filtered lists would let anyone fill the cache with addresses), and only for a visitor
   with no session and no pending messages: a signed-in member, or someone just back from a
   form, always gets a page made for them.
-- Only a ``200`` that sets no cookie and used no CSRF token: a page with a form, an error
-  or anything personal is never kept.
+- Only a ``200`` that sets no cookie and used no CSRF token: an error or anything personal
+  is never kept. A page with a form for everyone (the registration form) is marked with
+  :func:`public_form_page`: it is kept without its CSRF token, and each visitor served the
+  copy gets their own token and cookie, from Django's CSRF middleware, as a made page would.
 - The key holds the language of the address, scheme, host and path, so one language's page
   is never served in the other.
 - Every copy carries the content version it was made from. The apps name the models their
@@ -27,6 +29,7 @@ usual.
 import functools
 import hashlib
 import logging
+import re
 import uuid
 from datetime import datetime
 
@@ -36,6 +39,7 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
@@ -46,6 +50,9 @@ KEY_PREFIX = "pages:page:"
 # Set by the middleware on requests it may keep the answer of.
 _REQUEST_KEY = "_peernet_page_key"
 _RESPONSE_MARK = "peernet_public_page"
+PAGE, FORM_PAGE = "page", "form"
+# How Django's {% csrf_token %} writes the token (a masked secret of letters and digits).
+_TOKEN = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(?=")')
 
 
 def public_page(view):
@@ -54,14 +61,26 @@ def public_page(view):
     if isinstance(view, type):
         view.dispatch = public_page(view.dispatch)
         return view
+    return transaction.non_atomic_requests(_marked(view, PAGE))
 
+
+def public_form_page(view):
+    """Mark a view (function or class) whose blank form is the same for every anonymous visitor
+    but for the CSRF token. Its POST still runs in the request's transaction."""
+    if isinstance(view, type):
+        view.get = _marked(view.get, FORM_PAGE)
+        return view
+    return _marked(view, FORM_PAGE)
+
+
+def _marked(view, kind: str):
     @functools.wraps(view)
     def marked(*args, **kwargs):
         response = view(*args, **kwargs)
-        setattr(response, _RESPONSE_MARK, True)
+        setattr(response, _RESPONSE_MARK, kind)
         return response
 
-    return transaction.non_atomic_requests(marked)
+    return marked
 
 
 def pages_changed() -> None:
@@ -128,14 +147,19 @@ def _messages_cookie_name() -> str:
 
 
 def _storable(request, response) -> bool:
+    kind = getattr(response, _RESPONSE_MARK, None)
+    if kind is None or response.status_code != 200 or response.streaming:
+        return False
+    if kind == FORM_PAGE:
+        # The CSRF cookie is the visitor's own and is set again when the copy is served; the
+        # page says "private, no-store" (never_cache) to browsers and proxies, rightly, since
+        # each copy served holds a token of its own.
+        return set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+    # A CSRF token in any other page belongs to this visitor.
     return (
-        getattr(response, _RESPONSE_MARK, False)
-        and response.status_code == 200
-        and not response.streaming
+        not _is_private(response)
         and not response.cookies
-        # The page holds a CSRF token: it belongs to this visitor.
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and not _is_private(response)
     )
 
 
@@ -166,7 +190,7 @@ class PublicPageCacheMiddleware:
         version = found.get(VERSION_KEY)
         entry = found.get(key)
         if entry is not None and version is not None and entry["version"] == version:
-            return _response_of(entry)
+            return _served(request, entry)
         if version is None and cache.add(VERSION_KEY, first := uuid.uuid4().hex, timeout=None):
             version = first
         response = self.get_response(request)
@@ -182,13 +206,23 @@ class PublicPageCacheMiddleware:
         entry = {
             "version": version,
             "headers": list(response.headers.items()),
-            "content": response.content,
+            # Cut where the CSRF tokens were: each visitor's own goes there.
+            "parts": _TOKEN.split(response.content),
         }
         cache.set(key, entry, timeout=seconds)
 
 
-def _response_of(entry: dict) -> HttpResponse:
-    response = HttpResponse(entry["content"])
+def _served(request, entry: dict) -> HttpResponse:
+    parts = entry["parts"]
+    csrf = None
+    token = b""
+    if len(parts) > 1:
+        # Django's own CSRF middleware reads the visitor's cookie, or makes a secret, and sets
+        # the cookie on the way out, as it does for a page made for the request.
+        csrf = CsrfViewMiddleware(lambda request: None)
+        csrf.process_request(request)
+        token = get_token(request).encode()
+    response = HttpResponse(token.join(parts))
     for name, value in entry["headers"]:
         response.headers[name] = value
-    return response
+    return csrf.process_response(request, response) if csrf else response

@@ -278,7 +278,10 @@ PEERNET_NEXT_MEETING = "meetings.selectors.meeting_next"
 # Public pages are kept for anonymous visitors this many seconds at most (0: never), and never
 # past the moments these callables return (a datetime or None): see peernet/pagecache.py.
 PEERNET_PAGE_CACHE_SECONDS = env.int("PEERNET_PAGE_CACHE_SECONDS", default=60)
-PEERNET_PAGE_CACHE_UNTIL = ["meetings.selectors.meetings_next_change"]
+PEERNET_PAGE_CACHE_UNTIL = [
+    "meetings.selectors.meetings_next_change",
+    "members.views.register_notice_changes_at",
+]
 # Sections of the member's page contributed by other apps: callables (request, registration).
 PEERNET_MEMBER_PANELS = ["meetings.panels.member_panel"]
 

@@ -14,6 +14,21 @@ from members.choices import RegistrationStatus
 from tests.members.factories import MemberFactory, RegistrationFactory, UserFactory
 
 PASSWORD = "correct-horse-battery-9"
+# What a person types into the registration form.
+REGISTRATION = {
+    "first_name": "Amélie",
+    "last_name": "Tremblay",
+    "email": "amelie.tremblay@gatineau.ca",
+    "job_title": "Analyste en environnement",
+    "department": "Environnement",
+    "organisation_name": "Ville de Gatineau",
+    "organisation_kind": "city",
+    "province": "QC",
+    "preferred_language": "fr",
+    "password1": "a-Long-passphrase-2026",
+    "password2": "a-Long-passphrase-2026",
+    "privacy_consent": "on",
+}
 
 
 @dataclass

@@ -2,12 +2,14 @@
 and Redis. A change made by staff in the admin shows at the next visit, in both languages;
 a signed-in member never gets the anonymous copy."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
 
 from meetings.models import Meeting
-from tests.deployed.people import PASSWORD, person_member, person_staff
+from members.models import Registration
+from tests.deployed.people import PASSWORD, REGISTRATION, person_member, person_staff
 from tests.meetings.factories import MeetingFactory
 
 pytestmark = [pytest.mark.integration]
@@ -122,3 +124,29 @@ def test_a_kept_page_carries_the_headers_of_every_answer(site):
                  "x-frame-options", "x-content-type-options", "content-language", "vary"):  # fmt: skip
         assert again.header(name) == first.header(name), name
     assert again.header("content-language") == "fr"
+
+
+@pytest.mark.parametrize(
+    ("language", "path"), [("en", "/en/register/"), ("fr", "/fr/inscription/")]
+)
+def test_visitors_served_the_kept_registration_form_each_get_a_working_token(site, language, path):
+    first, second = site.client("203.0.113.66"), site.client("203.0.113.67")
+    pages = [first.get(path), second.get(path)]
+    assert [page.status for page in pages] == [200, 200], site.log()
+    tokens = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1] for page in pages
+    ]
+    assert tokens[0] != tokens[1]
+    assert first.csrf_token and second.csrf_token and first.csrf_token != second.csrf_token
+    assert all(f'lang="{language}"' in page.text for page in pages)
+    assert "no-store" in pages[1].header("cache-control")
+    sent = second.post(path, {**REGISTRATION, "csrfmiddlewaretoken": tokens[1]})
+    assert sent.status == 302, site.log()
+    assert Registration.objects.filter(user__email=REGISTRATION["email"]).exists()
+    # The first visitor's token is theirs alone.
+    third = site.client("203.0.113.68")
+    third.get(path)
+    stolen = third.post(
+        path, {**REGISTRATION, "email": "x@gatineau.ca", "csrfmiddlewaretoken": tokens[0]}
+    )
+    assert stolen.status == 403

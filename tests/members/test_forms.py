@@ -17,7 +17,9 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 @pytest.fixture(autouse=True)
-def _no_markup_kept():
+def _no_markup_kept(settings):
+    # The form's own markup store, under the page cache that would otherwise answer first.
+    settings.PEERNET_PAGE_CACHE_SECONDS = 0
     forms._blank_markups.clear()
     yield
     forms._blank_markups.clear()

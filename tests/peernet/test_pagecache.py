@@ -2,9 +2,11 @@
 languages, never for a signed-in member or a page with a form, and made anew at once after a
 change by staff."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -12,12 +14,28 @@ from django.utils import timezone, translation
 
 from cohorts.models import Community
 from meetings import services as meeting_services
+from members.models import Registration
 from peernet.pagecache import KEY_PREFIX
 from tests.cohorts.factories import CohortFactory, CommunityFactory
 from tests.meetings.factories import MeetingFactory
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.unit
+
+REGISTRATION = {
+    "first_name": "Noémie",
+    "last_name": "Tremblay",
+    "email": "noemie@gatineau.ca",
+    "job_title": "Climate coordinator",
+    "department": "Environment",
+    "organisation_name": "Ville de Gatineau",
+    "organisation_kind": "city",
+    "province": "QC",
+    "preferred_language": "fr",
+    "password1": "a-Long-passphrase-2026",
+    "password2": "a-Long-passphrase-2026",
+    "privacy_consent": "on",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -121,13 +139,71 @@ def test_a_visitor_back_from_a_form_sees_their_message(db, client):
     assert "Goodbye!" not in leaving.get(url("home")).content.decode()
 
 
-def test_pages_with_a_form_or_a_query_are_never_kept(db, client):
+def test_pages_with_a_query_are_never_kept(db, client):
     CommunityFactory(cohorts=[CohortFactory()])
-    client.get(url("members:register"))
     client.get(url("cohorts:list") + "?q=town")
     client.get(url("cohorts:list") + "?province=zz")  # an error answer
-    client.get(url("cohorts:interest"))
+    client.get(url("members:register") + "?email=jo%40gatineau.ca")
     assert kept_pages() == 0
+
+
+def csrf_token_of(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_kept_form_gives_each_visitor_their_own_working_csrf_token(
+    db, django_assert_num_queries, language
+):
+    first_visitor = Client(enforce_csrf_checks=True)
+    first = first_visitor.get(url("members:register", language))
+    assert kept_pages() == 1
+    visitor = Client(enforce_csrf_checks=True)
+    with django_assert_num_queries(0):
+        page = visitor.get(url("members:register", language))
+    token = csrf_token_of(page)
+    assert token != csrf_token_of(first)
+    assert csrf_token_of(first) not in page.content.decode()
+    assert (
+        page.cookies[settings.CSRF_COOKIE_NAME].value
+        != first.cookies[settings.CSRF_COOKIE_NAME].value
+    )
+    assert f'lang="{language}"' in page.content.decode()
+    # The token works with the visitor's cookie: the registration goes through.
+    sent = visitor.post(
+        url("members:register", language), {**REGISTRATION, "csrfmiddlewaretoken": token}
+    )
+    assert sent.status_code == 302, sent.content.decode()[:2000]
+    assert Registration.objects.filter(user__email=REGISTRATION["email"]).exists()
+    # Another visitor's token does not.
+    stranger = Client(enforce_csrf_checks=True)
+    stranger.get(url("members:register", language))
+    refused = stranger.post(
+        url("members:register", language),
+        {**REGISTRATION, "email": "other@gatineau.ca", "csrfmiddlewaretoken": token},
+    )
+    assert refused.status_code == 403
+
+
+def test_a_visitor_with_a_csrf_cookie_keeps_it_on_a_kept_form(db):
+    Client().get(url("members:register"))  # kept
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.get(url("cohorts:interest"))
+    secret = visitor.cookies[settings.CSRF_COOKIE_NAME].value
+    page = visitor.get(url("members:register"))
+    assert page.cookies[settings.CSRF_COOKIE_NAME].value == secret
+    sent = visitor.post(
+        url("members:register"), {**REGISTRATION, "csrfmiddlewaretoken": csrf_token_of(page)}
+    )
+    assert sent.status_code == 302
+
+
+def test_a_form_with_errors_is_never_kept(db, client):
+    refused = client.post(url("members:register"), {**REGISTRATION, "email": "not an address"})
+    assert refused.status_code == 400
+    assert kept_pages() == 0
+    blank = Client().get(url("members:register")).content.decode()
+    assert "not an address" not in blank
 
 
 def test_errors_are_never_kept(db, client):

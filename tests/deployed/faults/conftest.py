@@ -15,20 +15,6 @@ from peernet.cache import UNREACHABLE_PAUSE_SECONDS
 from tests.conftest import _missing
 
 # The registration form as a person fills it in (English page, French mail).
-REGISTRATION = {
-    "first_name": "Amélie",
-    "last_name": "Tremblay",
-    "email": "amelie.tremblay@gatineau.ca",
-    "job_title": "Analyste en environnement",
-    "department": "Environnement",
-    "organisation_name": "Ville de Gatineau",
-    "organisation_kind": "city",
-    "province": "QC",
-    "preferred_language": "fr",
-    "password1": "a-Long-passphrase-2026",
-    "password2": "a-Long-passphrase-2026",
-    "privacy_consent": "on",
-}
 
 
 def services_dir() -> Path:

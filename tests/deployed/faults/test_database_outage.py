@@ -9,10 +9,10 @@ from django.db import InterfaceError, OperationalError, ProgrammingError
 from django.test import Client
 
 from members.models import Registration
-from tests.deployed.people import PASSWORD, person_member
+from tests.deployed.people import PASSWORD, REGISTRATION, person_member
 from tests.deployed.waiting import wait_for
 
-from .conftest import REGISTRATION, database_stopped
+from .conftest import database_stopped
 
 pytestmark = pytest.mark.integration
 

@@ -8,8 +8,9 @@ import pytest
 
 from members.models import Registration
 from peernet.outbox.models import MessageStatus, OutboxMessage
+from tests.deployed.people import REGISTRATION
 
-from .conftest import REGISTRATION, redis_frozen
+from .conftest import redis_frozen
 
 pytestmark = pytest.mark.integration
 

@@ -12,8 +12,7 @@ from django.test import Client
 from members.forms import RegistrationForm
 from members.models import Registration, User
 from peernet.outbox.models import OutboxMessage
-
-from .conftest import REGISTRATION
+from tests.deployed.people import REGISTRATION
 
 pytestmark = pytest.mark.integration
 
