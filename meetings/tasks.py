@@ -6,16 +6,35 @@ from . import services
 from .models import Meeting
 
 
+# A meeting's mail to every member: the first task lists who lacks the current revision and
+# queues the chunk tasks that the workers share (services/invitations.py explains why each
+# chunk is safe to run twice, or beside another).
 @shared_task(name="meetings.invitations_send")
 def meeting_invitations_send_task(meeting_id: int) -> int:
     meeting = Meeting.objects.filter(pk=meeting_id).first()
-    return services.meeting_invitations_send(meeting=meeting) if meeting else 0
+    return services.meeting_invitations_fan_out(meeting=meeting) if meeting else 0
+
+
+@shared_task(name="meetings.invitations_chunk_send", acks_late=True)
+def meeting_invitations_chunk_send_task(
+    meeting_id: int, sequence: int, after: int | None, upto: int | None
+) -> int:
+    return services.meeting_invitations_chunk_send(
+        meeting_id=meeting_id, sequence=sequence, after=after, upto=upto
+    )
 
 
 @shared_task(name="meetings.cancellations_send")
 def meeting_cancellations_send_task(meeting_id: int) -> int:
     meeting = Meeting.objects.filter(pk=meeting_id).first()
-    return services.meeting_cancellations_send(meeting=meeting) if meeting else 0
+    return services.meeting_cancellations_fan_out(meeting=meeting) if meeting else 0
+
+
+@shared_task(name="meetings.cancellations_chunk_send", acks_late=True)
+def meeting_cancellations_chunk_send_task(
+    meeting_id: int, after: int | None, upto: int | None
+) -> int:
+    return services.meeting_cancellations_chunk_send(meeting_id=meeting_id, after=after, upto=upto)
 
 
 @shared_task(name="meetings.member_invitations_send")
@@ -34,3 +53,17 @@ def reminders_send_task() -> int:
 @shared_task(name="meetings.invitations_sweep")
 def invitations_sweep_task() -> int:
     return services.invitations_sweep()
+
+
+@shared_task(name="meetings.reschedule_notices_send")
+def meeting_reschedule_notices_send_task(
+    meeting_id: int, sequence: int, starts_at: str, ends_at: str
+) -> int:
+    from datetime import datetime
+
+    return services.meeting_reschedule_notices_send(
+        meeting_id=meeting_id,
+        sequence=sequence,
+        starts_at=datetime.fromisoformat(starts_at),
+        ends_at=datetime.fromisoformat(ends_at),
+    )

@@ -648,29 +648,38 @@ def measure_invitations(*, count: int, env: dict, smtp: SmtpLog, timeout: float,
         for service in services:
             service.check_running()
         delivered = smtp.to(lambda address: address.endswith(invitee))
+        recipients = {address for message in delivered for address in message["to"]}
         if queued_at is None:
             from django.db import connection
 
             if OutboxMessage.objects.filter(to_email__endswith=invitee).count() >= count:
                 queued_at = time.time()
             connection.close()
-        if len(delivered) >= count or time.monotonic() > deadline:
+        if len(recipients) >= count or time.monotonic() > deadline:
             break
         time.sleep(0.5)
     from members.selectors import members_active
 
     invited_in_total = members_active().count()
-    answered = sorted(message["answered"] for message in delivered)
+    # The moment each member's first copy was accepted: the last of them is when everyone had
+    # theirs. A second copy to anyone is counted apart, as a failure of "exactly one".
+    first_copies: dict[str, float] = {}
+    for message in delivered:
+        for address in message["to"]:
+            first_copies[address] = min(message["answered"], first_copies.get(address, math.inf))
+    answered = sorted(first_copies.values())
     last = answered[count - 1] if len(answered) >= count else None
     seconds = (last - committed) if last else None
     rate = count / seconds if seconds else None
     return {
         "members": count,
         "members_invited_in_total": invited_in_total,
-        "counted": f"messages accepted by the SMTP server for the {count} members created here",
+        "counted": f"members created here ({count}) who had a message accepted by the SMTP server",
         "members_created_in_seconds": round(created_seconds, 1),
         "meeting_create_seconds": round(committed - created["called"], 3),
         "delivered": len(delivered),
+        "members_delivered_to": len(first_copies),
+        "second_copies": len(delivered) - len(first_copies),
         "complete": last is not None,
         "first_message_after_seconds": round(answered[0] - committed, 2) if answered else None,
         "all_queued_after_seconds": round(queued_at - committed, 1) if queued_at else None,
@@ -775,16 +784,21 @@ def table(results: dict) -> str:
     invitations = results.get("invitations")
     if invitations:
         if invitations["complete"]:
+            queued = invitations["all_queued_after_seconds"]
             lines.append(
                 f"invitations: {invitations['members']} members, all delivered"
                 f" {invitations['all_delivered_after_seconds']:.0f} s after the meeting was"
-                f" created ({invitations['messages_per_second']:.1f} messages/s); 10,000"
-                f" would take about {invitations['estimated_seconds_for_10000'] / 60:.0f} min"
+                f" created ({invitations['messages_per_second']:.1f} messages/s; first after"
+                f" {invitations['first_message_after_seconds']:.1f} s, all in the outbox after"
+                f" {f'{queued:.0f} s' if queued is not None else '?'}); 10,000 would take about"
+                f" {invitations['estimated_seconds_for_10000']:.0f} s (target 60 s);"
+                f" {invitations.get('second_copies', 0)} members got a second copy"
             )
         else:
             lines.append(
-                f"invitations: only {invitations['delivered']} of {invitations['members']}"
-                f" delivered within {invitations['timeout_seconds']:.0f} s"
+                f"invitations: only {invitations.get('members_delivered_to', 0)} of"
+                f" {invitations['members']} members delivered to within"
+                f" {invitations['timeout_seconds']:.0f} s"
             )
     import bench_admin
 
@@ -988,8 +1002,8 @@ def main() -> None:
     parser.add_argument("--smtp-delay", type=float, default=10.0,
                         help="seconds the SMTP server waits before accepting a message"
                         " during the registrations (10)")  # fmt: skip
-    parser.add_argument("--invitations", type=int, default=2000,
-                        help="members invited to a new meeting (2000)")  # fmt: skip
+    parser.add_argument("--invitations", type=int, default=10000,
+                        help="members invited to a new meeting (10000)")  # fmt: skip
     parser.add_argument("--invitations-timeout", type=float, default=300,
                         help="seconds to wait for every invitation (300)")  # fmt: skip
     parser.add_argument(

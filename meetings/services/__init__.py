@@ -8,7 +8,7 @@ revision once. Mail is rendered in the member's language and stored in the outbo
 transaction as the row that records it.
 
 One module per concern: ``meetings`` (schedule, change, cancel), ``invitations``, ``answers``,
-``reminders``, ``feeds``, ``themes``, ``departures``, and ``fields`` (what staff may edit and how
+``reschedules`` (telling decliners of a new time), ``reminders``, ``feeds``, ``themes``, ``departures``, and ``fields`` (what staff may edit and how
 its text is cleaned). Callers use the names this package exports.
 """
 
@@ -25,7 +25,11 @@ from .invitations import (
     invitation_cancel_deliver,
     invitation_deliver,
     invitations_sweep,
+    meeting_cancellations_chunk_send,
+    meeting_cancellations_fan_out,
     meeting_cancellations_send,
+    meeting_invitations_chunk_send,
+    meeting_invitations_fan_out,
     meeting_invitations_send,
     member_invitations_send,
 )
@@ -37,6 +41,7 @@ from .meetings import (
     meeting_update,
 )
 from .reminders import REMINDER_LEAD, reminders_send
+from .reschedules import meeting_reschedule_notices_send
 from .themes import theme_attach, theme_suggest, theme_vote
 
 __all__ = [
@@ -56,10 +61,15 @@ __all__ = [
     "invitation_interpretation_set",
     "invitations_sweep",
     "meeting_cancel",
+    "meeting_cancellations_chunk_send",
+    "meeting_cancellations_fan_out",
     "meeting_cancellations_send",
     "meeting_create",
     "meeting_delete",
+    "meeting_invitations_chunk_send",
+    "meeting_invitations_fan_out",
     "meeting_invitations_send",
+    "meeting_reschedule_notices_send",
     "meeting_update",
     "member_departure",
     "member_invitations_send",

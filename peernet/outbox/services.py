@@ -24,6 +24,12 @@ Each message has one owner of its next attempt at any moment:
   nobody holding it and, after ``PEERNET_OUTBOX_SENDING_GRACE_SECONDS`` counted from the
   start of the attempt, sends it again: within a few minutes.
 
+Many messages queued at once (an invitation to every member) are stored in one statement
+and dispatched ``SEND_BATCH`` to a task (``outbox.send_batch``), which sends them one after
+the other over the worker's kept connection. A batch changes none of the rules above: each of
+its messages is claimed, locked, sent and recorded on its own, exactly as a message of its own
+task is, and the batch keeps the dispatch mark of the messages still ahead of it fresh.
+
 Between the SMTP server's "250" and the write that records it, a crash leaves the outcome
 unknown. The window is kept as small as it can be: the moment of the 250 is taken at once and
 written (status ``sent``, ``sent_at``, the erasure of a credential's body) in one statement in
@@ -75,6 +81,12 @@ EARLY_TOLERANCE = timedelta(seconds=5)
 # A claimed message is never handed over twice, so a sweep can hand over a broker outage's
 # whole backlog at once rather than a slice a minute.
 SWEEP_BATCH = 5000
+# Rows per INSERT when many messages are queued at once (an invitation to every member).
+QUEUE_BATCH = 500
+# Messages per sending task when many are queued at once: enough that the task's own cost is
+# shared, few enough that both workers get a share of a chunk of invitations, and that a batch
+# sent to a slow server (10 s a message) still ends within the dispatch hold.
+SEND_BATCH = 25
 WORKER_STOPPED_ERROR = (
     "The worker that was sending this message stopped before the mail server accepted it; "
     "it is sent again with the same Message-ID."
@@ -111,6 +123,40 @@ def subject_clean(subject: str) -> str:
     return visible_line(subject)
 
 
+def message_prepare(
+    *,
+    to_email: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    language: str,
+    purpose: str,
+    dedupe_key: str | None = None,
+    calendar: str = "",
+    calendar_method: str = "",
+    carries_secret: bool = False,
+) -> OutboxMessage:
+    """A message as :func:`message_queue` would store it, checked but not saved yet.
+
+    An address that is not one, or longer than the column and SMTP allow, raises
+    ``ValidationError``. :func:`messages_queue` stores many of these in one statement.
+    """
+    recipient_validate(to_email)
+    return OutboxMessage(
+        to_email=to_email,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        subject=subject_clean(subject),
+        body_text=text,
+        body_html=html,
+        language=language,
+        purpose=purpose,
+        dedupe_key=dedupe_key or None,
+        calendar=calendar,
+        calendar_method=calendar_method,
+        carries_secret=carries_secret,
+    )
+
+
 def message_queue(
     *,
     to_email: str,
@@ -131,25 +177,23 @@ def message_queue(
     body, and it is erased once delivered. An address that is not one, or longer than the
     column and SMTP allow, raises ``ValidationError`` and stores nothing.
     """
-    recipient_validate(to_email)
+    message = message_prepare(
+        to_email=to_email,
+        subject=subject,
+        text=text,
+        html=html,
+        language=language,
+        purpose=purpose,
+        dedupe_key=dedupe_key,
+        calendar=calendar,
+        calendar_method=calendar_method,
+        carries_secret=carries_secret,
+    )
     if dedupe_key:
         existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
             return existing
-    message = OutboxMessage(
-        to_email=to_email,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        subject=subject_clean(subject),
-        body_text=text,
-        body_html=html,
-        language=language,
-        purpose=purpose,
-        dedupe_key=dedupe_key or None,
-        calendar=calendar,
-        calendar_method=calendar_method,
-        carries_secret=carries_secret,
-        dispatched_at=timezone.now(),
-    )
+    message.dispatched_at = timezone.now()
     try:
         with transaction.atomic():
             message.save()
@@ -158,6 +202,53 @@ def message_queue(
         return OutboxMessage.objects.get(dedupe_key=dedupe_key)
     transaction.on_commit(lambda: message_dispatch(message_id=message.pk))
     return message
+
+
+def messages_queue(*, messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Store prepared messages (:func:`message_prepare`) in one statement, and dispatch them
+    in batches of ``SEND_BATCH`` once the current transaction commits.
+
+    The rules of :func:`message_queue` hold for each message: one whose ``dedupe_key`` is
+    already used (by an earlier message, or by one stored meanwhile by another transaction)
+    is not stored and not dispatched, and the list returned holds the stored message in its
+    place, in the order given.
+    """
+    if not messages:
+        return []
+    now = timezone.now()
+    for message in messages:
+        message.dispatched_at = now
+    # A key used before makes its row a conflict that PostgreSQL skips, as it does a key that a
+    # concurrent transaction holds once that one commits; nothing is stored twice.
+    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True, batch_size=QUEUE_BATCH)
+    # Rows inserted with conflicts ignored come back without their ids. Each message made its
+    # own Message-ID, so a row found under one is the row this call stored.
+    stored = dict(
+        OutboxMessage.objects.filter(
+            message_id__in=[message.message_id for message in messages]
+        ).values_list("message_id", "pk")
+    )
+    queued_ids = []
+    for message in messages:
+        pk = stored.get(message.message_id)
+        if pk is not None:
+            message.pk = pk
+            message._state.adding = False
+            message._state.db = OutboxMessage.objects.db
+            queued_ids.append(pk)
+    skipped = {message.dedupe_key for message in messages if message.pk is None}
+    existing = (
+        {row.dedupe_key: row for row in OutboxMessage.objects.filter(dedupe_key__in=skipped)}
+        if skipped
+        else {}
+    )
+    if queued_ids:
+        transaction.on_commit(lambda: messages_dispatch(message_ids=queued_ids))
+    return [
+        message if message.pk is not None else existing[message.dedupe_key]
+        for message in messages
+        if message.pk is not None or message.dedupe_key in existing
+    ]
 
 
 def message_send_templated(
@@ -259,6 +350,42 @@ def message_dispatch(*, message_id: int) -> bool:
     return False
 
 
+def messages_dispatch(*, message_ids: list[int]) -> int:
+    """Hand stored messages to the broker, ``SEND_BATCH`` to a task; returns how many went.
+
+    The rules of :func:`message_dispatch` hold for each batch: the caller has marked every
+    message dispatched, and what the broker does not take has its mark cleared and stays
+    queued for the sweep.
+    """
+    global _broker_paused_until
+    from .tasks import outbox_messages_send
+
+    handed = 0
+    for start in range(0, len(message_ids), SEND_BATCH):
+        if time.monotonic() < _broker_paused_until:
+            break
+        batch = message_ids[start : start + SEND_BATCH]
+        try:
+            outbox_messages_send.delay(batch)
+        except Exception:  # the broker is down or refused: the sweep will pick them up
+            _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
+            logger.warning(
+                "Could not dispatch %d messages; they stay queued.",
+                len(message_ids) - handed,
+                exc_info=True,
+            )
+            break
+        handed += len(batch)
+    if handed < len(message_ids):
+        try:
+            OutboxMessage.objects.filter(
+                pk__in=message_ids[handed:], status=MessageStatus.QUEUED
+            ).update(dispatched_at=None)
+        except DatabaseError:
+            logger.warning("Could not clear the dispatch mark of %d messages.", len(message_ids))
+    return handed
+
+
 def mail_queue_length() -> int | None:
     """How many tasks wait in the broker's mail queue; None when the broker cannot say."""
     from peernet.celery import app
@@ -355,13 +482,37 @@ class SendResult:
     retry_in: timedelta | None = None
 
 
-def message_send(*, message_id: int, connection=None) -> SendResult:
-    """Deliver one stored message when it is due; safe to call twice, it is sent once.
+def _claim_due(*, message_id: int, now) -> OutboxMessage | None:
+    """Claim a queued message that is due and still has its body, in one statement; None when
+    it is not such a message.
 
-    A call for a message that is not queued, or whose next attempt has not come, changes
-    nothing and counts no attempt.
+    The claim is what :func:`_claim_checked` writes for such a message, in one round trip
+    instead of four, and it commits at once (a worker calls this outside any transaction). A
+    row that the sweep or another worker holds for a moment is waited for; a row whose
+    delivery is under way is ``sending`` and does not match, so the statement never waits for
+    an SMTP conversation.
     """
-    now = timezone.now()
+    operations = database_connection.ops
+    table = operations.quote_name(OutboxMessage._meta.db_table)
+    since, due_by = (
+        operations.adapt_datetimefield_value(moment) for moment in (now, now + EARLY_TOLERANCE)
+    )
+    claimed = list(
+        OutboxMessage.objects.raw(
+            f"UPDATE {table} SET status = %s, sending_since = %s, attempts = attempts + 1,"
+            " dispatched_at = NULL"
+            " WHERE id = %s AND status = %s AND next_attempt_at <= %s AND body_erased_at IS NULL"
+            " RETURNING *",
+            [MessageStatus.SENDING, since, message_id, MessageStatus.QUEUED, due_by],
+        )
+    )
+    return claimed[0] if claimed else None
+
+
+def _claim_checked(*, message_id: int, now) -> OutboxMessage | SendResult:
+    """Claim the message after looking at why :func:`_claim_due` could not: it is not queued,
+    not due, has lost its body, or became due a moment later. Returns the claimed message, or
+    the result to report without sending."""
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -392,6 +543,21 @@ def message_send(*, message_id: int, connection=None) -> SendResult:
         message.attempts += 1
         message.dispatched_at = None
         message.save(update_fields=["status", "sending_since", "attempts", "dispatched_at"])
+    return message
+
+
+def message_send(*, message_id: int, connection=None) -> SendResult:
+    """Deliver one stored message when it is due; safe to call twice, it is sent once.
+
+    A call for a message that is not queued, or whose next attempt has not come, changes
+    nothing and counts no attempt.
+    """
+    now = timezone.now()
+    message = _claim_due(message_id=message_id, now=now)
+    if message is None:
+        message = _claim_checked(message_id=message_id, now=now)
+        if isinstance(message, SendResult):
+            return message
 
     accepted_at = None
     try:
@@ -409,6 +575,32 @@ def message_send(*, message_id: int, connection=None) -> SendResult:
             raise  # nothing was sent; the sweep sends the message once the row is free
         _delivery_record_retried(message, accepted_at=accepted_at)
     return SendResult(status=MessageStatus.SENT)
+
+
+def messages_send(*, message_ids: list[int]) -> list[SendResult]:
+    """Deliver a batch of stored messages one after the other, over the worker's one kept
+    connection; safe to call twice, each message is sent once.
+
+    Each message is claimed, locked for its SMTP conversation and recorded on its own by
+    :func:`message_send`, so a worker that dies in the middle of a batch leaves the messages
+    before it sent, the one it was at ``sending`` (taken back by the sweep after the grace)
+    and the rest queued. While the batch runs, the messages still ahead of it keep a fresh
+    dispatch mark: a slow mail server may make a batch outlast the dispatch hold, and the
+    sweep must not hand those messages to a second task meanwhile.
+    """
+    refresh_every = dispatch_hold().total_seconds() / 2
+    marked = time.monotonic()
+    results = []
+    for index, message_id in enumerate(message_ids):
+        if time.monotonic() - marked > refresh_every:
+            OutboxMessage.objects.filter(
+                pk__in=message_ids[index:],
+                status=MessageStatus.QUEUED,
+                dispatched_at__isnull=False,
+            ).update(dispatched_at=timezone.now())
+            marked = time.monotonic()
+        results.append(message_send(message_id=message_id))
+    return results
 
 
 def _delivery_record(message: OutboxMessage, *, accepted_at) -> None:

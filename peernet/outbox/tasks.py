@@ -13,6 +13,11 @@ def outbox_message_send(message_id: int) -> str:
     return services.message_send(message_id=message_id).status
 
 
+@shared_task(name="outbox.send_batch", acks_late=True)
+def outbox_messages_send(message_ids: list[int]) -> list[str]:
+    return [result.status for result in services.messages_send(message_ids=message_ids)]
+
+
 @shared_task(name="outbox.sweep")
 def outbox_sweep() -> int:
     return services.messages_sweep()

@@ -228,7 +228,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # Only sending waits in the mail queue: the sweep, which rescues a backlog, must not queue
 # behind it. Outbox retries use no countdown (the sweep dispatches them when due), so Redis's
 # visibility timeout never has to outlast a back-off.
-CELERY_TASK_ROUTES = {"outbox.send": {"queue": "mail"}}
+CELERY_TASK_ROUTES = {
+    "outbox.send": {"queue": "mail"},
+    "outbox.send_batch": {"queue": "mail"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down must not hang a request: publishing gives up quickly, and the
 # periodic outbox sweep sends whatever was stored but not handed over.

@@ -1,6 +1,7 @@
-"""Delivery under faults, with the real pieces: a Celery worker killed in the middle of a batch,
-a backlog swept while it drains, a mail server that answers 451 or 550, one that takes its time,
-and a database session that ends just before the server's 250 reaches the worker.
+"""Delivery under faults, with the real pieces: a Celery worker killed in the middle of a batch
+(of one task per message, or of one task for many), a backlog swept while it drains, a mail
+server that answers 451 or 550, one that takes its time, and a database session that ends just
+before the server's 250 reaches the worker.
 
 Every message must reach the SMTP server exactly once, counted by recipient and Message-ID.
 The sweep runs in the test process, with its timings shortened through the settings.
@@ -19,7 +20,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from aiosmtpd.controller import Controller
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from peernet.celery import app
@@ -400,3 +401,62 @@ def test_the_database_dropping_right_after_the_250_does_not_send_again(
     rows = OutboxMessage.objects.filter(pk__in=[message.pk for message in messages])
     assert [(row.status, row.attempts) for row in rows] == [("sent", 1), ("sent", 1)]
     assert dict(deliveries(handler)) == once_each(messages)
+
+
+# --- batches (many messages queued at once, as a chunk of invitations is) ---------------------
+
+
+def queue_batches(count: int) -> list[OutboxMessage]:
+    with transaction.atomic():  # dispatched when this commits, as a chunk of invitations is
+        return services.messages_queue(
+            messages=[
+                services.message_prepare(
+                    to_email=f"member{number}@calgary.ca",
+                    subject=f"Bulletin {number}",
+                    text="Hello\n",
+                    language="en",
+                    purpose="tests.batches",
+                    dedupe_key=f"tests.batches:{number}",
+                )
+                for number in range(count)
+            ]
+        )
+
+
+def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing_and_doubles_nothing(
+    workers, smtp_with, settings
+):
+    settings.PEERNET_OUTBOX_SENDING_GRACE_SECONDS = 1
+    settings.PEERNET_OUTBOX_DISPATCH_HOLD_SECONDS = 2
+    # The 40th message is the 15th of the second batch: ten more wait behind it in that batch.
+    handler = smtp_with(KillingSMTP(kill_at=40))
+    handler.victim = workers.start(handler.port)
+    messages = queue_batches(100)
+    assert handler.killed.wait(timeout=60), "the batches never reached the 40th message"
+    killed = OutboxMessage.objects.get(to_email=handler.killed_recipient)
+    assert (killed.status, killed.attempts) == (MessageStatus.SENDING, 1)
+
+    workers.start(handler.port)
+    assert wait_until(lambda: all_sent(messages), timeout=60, sweep=True, step=0.5)
+
+    assert dict(deliveries(handler)) == once_each(messages)
+    killed.refresh_from_db()
+    assert (killed.status, killed.attempts) == (MessageStatus.SENT, 2)
+    assert set(OutboxMessage.objects.exclude(pk=killed.pk).values_list("attempts", flat=True)) == {
+        1
+    }
+
+
+def test_a_backlog_of_batches_swept_while_it_drains_is_sent_once(workers, smtp_with, settings):
+    # Every dispatched message is past its hold at once, so that the sweep hands over again
+    # what the batch running when the queue empties has not reached yet: each message's own
+    # claim still lets only one task send it, and a copy that comes late is not an attempt.
+    settings.PEERNET_OUTBOX_DISPATCH_HOLD_SECONDS = 0.2
+    handler = smtp_with(SMTPCollector())
+    messages = queue_batches(200)
+    workers.start(handler.port)
+
+    assert wait_until(lambda: all_sent(messages), timeout=60, sweep=True)
+
+    assert dict(deliveries(handler)) == once_each(messages)
+    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
