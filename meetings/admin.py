@@ -4,33 +4,30 @@ Staff schedule, change and cancel meetings here; every one of those goes through
 :mod:`meetings.services`, which raises the SEQUENCE and mails the members.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, re_path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from peernet.spreadsheets import changelist_rows
+
 from . import exports, selectors, services
 from .choices import MeetingStatus
-from .models import Invitation, Meeting, Theme
+from .models import CalendarReply, Invitation, Meeting, Theme
 from .timezones import EASTERN
 
 LANGUAGE_CODES = services.LANGUAGE_CODES
-
-
-def attendees_csv_response(meeting: Meeting) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-attendees.csv"'
-    exports.meeting_attendees_csv(meeting=meeting, out=response)
-    return response
 
 
 class MeetingAdminForm(forms.ModelForm):
@@ -84,6 +81,7 @@ class MeetingAdmin(TranslationAdmin):
         "invited_count",
         "accepted_count",
         "declined_count",
+        "tentative_count",
         "no_answer_count",
         "interpretation_count",
         "attendees_link",
@@ -157,6 +155,10 @@ class MeetingAdmin(TranslationAdmin):
     def declined_count(self, obj):
         return obj.declined_count
 
+    @admin.display(description=_("maybe"), ordering="tentative_count")
+    def tentative_count(self, obj):
+        return obj.tentative_count
+
     @admin.display(description=_("no answer"), ordering="no_answer_count")
     def no_answer_count(self, obj):
         return obj.no_answer_count
@@ -168,9 +170,11 @@ class MeetingAdmin(TranslationAdmin):
     @admin.display(description=_("attendees"))
     def attendees_link(self, obj):
         return format_html(
-            '<a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("admin:meetings_meeting_attendees", args=[obj.pk]),
             _("CSV"),
+            reverse("admin:meetings_meeting_attendees_xlsx", args=[obj.pk]),
+            _("XLSX"),
         )
 
     @admin.display(description=_("answers"))
@@ -179,19 +183,24 @@ class MeetingAdmin(TranslationAdmin):
             return "—"
         counted = selectors.meetings_with_counts(Meeting.objects.filter(pk=obj.pk)).get()
         return format_html(
-            '{}: {} · {}: {} · {}: {} · {}: {} · {}: {} · <a href="{}">{}</a>',
+            "{}: {} · {}: {} · {}: {} · {}: {} · {}: {} · {}: {} · "
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
             _("invited"),
             counted.invited_count,
             _("attending"),
             counted.accepted_count,
             _("not attending"),
             counted.declined_count,
+            _("maybe"),
+            counted.tentative_count,
             _("no answer"),
             counted.no_answer_count,
             _("interpretation requested"),
             counted.interpretation_count,
             reverse("admin:meetings_meeting_attendees", args=[obj.pk]),
             _("Export the attendee list (CSV)"),
+            reverse("admin:meetings_meeting_attendees_xlsx", args=[obj.pk]),
+            _("Export the attendee list (XLSX)"),
         )
 
     def save_model(self, request, obj, form, change):
@@ -215,12 +224,35 @@ class MeetingAdmin(TranslationAdmin):
                 self.admin_site.admin_view(self.attendees_view),
                 name="meetings_meeting_attendees",
             ),
+            path(
+                "<int:pk>/attendees.xlsx",
+                self.admin_site.admin_view(partial(self.attendees_view, file_format="xlsx")),
+                name="meetings_meeting_attendees_xlsx",
+            ),
+            re_path(
+                rf"^export/(?P<kind>{'|'.join(exports.EXPORTS)})\.(?P<file_format>csv|xlsx)$",
+                self.admin_site.admin_view(self.export_view),
+                name="meetings_meeting_export",
+            ),
         ] + super().get_urls()
 
-    def attendees_view(self, request, pk):
+    def attendees_view(self, request, pk, file_format="csv"):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return attendees_csv_response(get_object_or_404(Meeting, pk=pk))
+        # One meeting's list is as long as the membership: it is sent in one piece.
+        return exports.meeting_attendees_export(
+            meeting=get_object_or_404(Meeting, pk=pk), file_format=file_format, streaming=False
+        )
+
+    def export_view(self, request, kind, file_format):
+        """The meetings the list shows (its filters, search and dates, every page), or
+        everyone invited to them, as a file."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        meetings = changelist_rows(self, request)
+        if meetings is None:
+            return HttpResponseRedirect(reverse("admin:meetings_meeting_changelist") + "?e=1")
+        return exports.EXPORTS[kind](meetings=meetings, file_format=file_format)
 
     @admin.action(description=_("Cancel the selected meetings and tell the members"))
     def cancel_selected(self, request, queryset):
@@ -267,10 +299,68 @@ class MeetingAdmin(TranslationAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     """Who was invited and what they answered; answers are the members' own, so read-only."""
 
-    list_display = ["meeting", "user", "response", "wants_interpretation", "responded_at"]
-    list_filter = ["response", "wants_interpretation", "meeting"]
+    list_display = [
+        "meeting",
+        "user",
+        "response",
+        "response_channel",
+        "responded_at",
+        "delegation",
+        "wants_interpretation",
+    ]
+    list_filter = ["response", "response_channel", "wants_interpretation", "meeting"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     list_select_related = ["meeting", "user"]
+
+    @admin.display(description=_("delegated to"), ordering="delegated_to")
+    def delegation(self, obj):
+        return obj.delegated_to or "—"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarReply)
+class CalendarReplyAdmin(admin.ModelAdmin):
+    """What reached the organiser's mailbox: answers recorded, and what staff should look at
+    (forwarded invitations, replies not believed, counter-proposals, other mail). Read-only:
+    the messages are evidence, not something to edit."""
+
+    list_display = [
+        "received_at",
+        "outcome",
+        "sender",
+        "attendee",
+        "partstat",
+        "meeting",
+        "detail",
+    ]
+    list_filter = ["outcome", "method", "partstat", "meeting"]
+    search_fields = ["sender", "attendee", "subject", "message_id"]
+    list_select_related = ["meeting"]
+    date_hierarchy = "received_at"
+    fields = [
+        "received_at",
+        "outcome",
+        "detail",
+        "sender",
+        "subject",
+        "message_id",
+        "method",
+        "uid",
+        "sequence",
+        "attendee",
+        "partstat",
+        "meeting",
+        "invitation",
+        "excerpt",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -11,6 +11,7 @@ class MeetingsConfig(AppConfig):
 
         from . import receivers  # noqa: F401  (connects the signal receivers)
         from .models import Meeting, Theme
+        from .replies import tasks as reply_tasks  # noqa: F401  (registers the poll task)
 
         # What the public meeting pages show.
         pages_follow(Meeting, Theme)

@@ -1,56 +1,119 @@
-"""What leaves the meetings app as a file: a meeting's attendee list for staff (CSV), and the
-meetings section of a member's data export (``settings.PEERNET_MEMBER_DATA_EXPORTERS``)."""
+"""What leaves the meetings app as a file: attendance and interpretation requests for staff
+(CSV or XLSX: the meetings of the admin list with their counts, everyone invited to them, or
+everyone invited to one meeting), and the meetings section of a member's data export
+(``settings.PEERNET_MEMBER_DATA_EXPORTERS``)."""
 
-import csv
-
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from members import selectors as member_selectors
-from peernet.spreadsheets import formula_safe
+from peernet.spreadsheets import CHUNK_SIZE, Column, spreadsheet_response
 
 from . import selectors
 from .models import CalendarFeed, Invitation, Meeting, Theme, ThemeVote
 
 
-def meeting_attendees_csv(*, meeting: Meeting, out) -> None:
-    """Write everyone invited to `meeting` as CSV to the file-like `out`, headers in the active
-    language, every cell safe from spreadsheet formulas."""
-    out.write("\ufeff")  # lets spreadsheet programs read the accents as UTF-8
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            _("Last name"),
-            _("First name"),
-            _("E-mail"),
+def attendee_columns(*, with_meeting: bool = False) -> list[Column]:
+    """One invitation: who, from where, what they answered and whether they want French
+    interpretation; `with_meeting` first names the meeting, for lists of several."""
+    meeting_columns = [
+        Column(_("Meeting"), lambda invitation: invitation.meeting.title),
+        Column(_("Starts (Eastern time)"), lambda invitation: invitation.meeting.starts_at),
+    ]
+    return [
+        *(meeting_columns if with_meeting else []),
+        Column(_("Last name"), lambda invitation: invitation.user.last_name),
+        Column(_("First name"), lambda invitation: invitation.user.first_name),
+        Column(_("E-mail"), lambda invitation: invitation.user.email),
+        Column(
             _("Organisation"),
+            lambda invitation: member_selectors.member_organisation_name(invitation.user),
+        ),
+        Column(
             _("Province or territory"),
-            _("Language"),
-            _("Answer"),
-            _("French interpretation"),
-            _("Answered"),
-        ]
+            lambda invitation: member_selectors.member_province_label(invitation.user),
+        ),
+        Column(_("Language"), lambda invitation: invitation.user.get_preferred_language_display()),
+        Column(_("Answer"), lambda invitation: invitation.get_response_display()),
+        Column(_("French interpretation"), lambda invitation: invitation.wants_interpretation),
+        Column(_("Answered (Eastern time)"), lambda invitation: invitation.responded_at),
+        Column(_("Delegated to"), lambda invitation: invitation.delegated_to),
+    ]
+
+
+def meeting_columns() -> list[Column]:
+    """A meeting with the answers staff follow (``selectors.meetings_with_counts``)."""
+    return [
+        Column(_("Meeting"), lambda meeting: meeting.title),
+        Column(_("Theme"), lambda meeting: meeting.theme),
+        Column(_("Starts (Eastern time)"), lambda meeting: meeting.starts_at),
+        Column(_("Ends (Eastern time)"), lambda meeting: meeting.ends_at),
+        Column(_("Status"), lambda meeting: meeting.get_status_display()),
+        Column(_("French interpretation offered"), lambda meeting: meeting.has_interpretation),
+        Column(_("Invited"), lambda meeting: meeting.invited_count),
+        Column(_("Attending"), lambda meeting: meeting.accepted_count),
+        Column(_("Not attending"), lambda meeting: meeting.declined_count),
+        Column(_("Maybe"), lambda meeting: meeting.tentative_count),
+        Column(_("No answer"), lambda meeting: meeting.no_answer_count),
+        Column(_("Interpretation requested"), lambda meeting: meeting.interpretation_count),
+    ]
+
+
+def meeting_attendees_export(*, meeting: Meeting, file_format: str, streaming: bool = True):
+    """Everyone invited to `meeting`, by name."""
+    return spreadsheet_response(
+        file_format=file_format,
+        columns=attendee_columns(),
+        rows=selectors.meeting_attendees(meeting=meeting).iterator(chunk_size=CHUNK_SIZE),
+        stem=f"meeting-{meeting.pk}-attendees",
+        sheet_title=str(_("Attendees")),
+        streaming=streaming,
     )
-    for invitation in selectors.meeting_attendees(meeting=meeting):
-        user = invitation.user
-        writer.writerow(
-            formula_safe(value)
-            for value in [
-                user.last_name,
-                user.first_name,
-                user.email,
-                member_selectors.member_organisation_name(user),
-                member_selectors.member_province_label(user),
-                user.get_preferred_language_display(),
-                invitation.get_response_display(),
-                _("Yes") if invitation.wants_interpretation else _("No"),
-                (
-                    timezone.localtime(invitation.responded_at).strftime("%Y-%m-%d %H:%M")
-                    if invitation.responded_at
-                    else ""
-                ),
-            ]
+
+
+def meetings_export(*, meetings: QuerySet[Meeting], file_format: str):
+    """The meetings in `meetings` (annotated with their counts), in their order."""
+    return spreadsheet_response(
+        file_format=file_format,
+        columns=meeting_columns(),
+        rows=meetings.iterator(chunk_size=CHUNK_SIZE),
+        stem="meetings",
+        sheet_title=str(_("Meetings")),
+    )
+
+
+def attendees_export(*, meetings: QuerySet[Meeting], file_format: str):
+    """Everyone invited to the meetings in `meetings`: meeting by meeting in the order they
+    are held, people by name."""
+    # The meetings are few (a handful a year) and their list carries the admin's counts:
+    # their ids are read once rather than the counting query nested in every chunk.
+    meeting_ids = list(meetings.values_list("pk", flat=True))
+    invitations = (
+        Invitation.objects.filter(meeting_id__in=meeting_ids)
+        .select_related("meeting", "user", "user__registration")
+        .order_by(
+            "meeting__starts_at",
+            "meeting_id",
+            "user__last_name",
+            "user__first_name",
+            "user__email",
+            "pk",
         )
+    )
+    return spreadsheet_response(
+        file_format=file_format,
+        columns=attendee_columns(with_meeting=True),
+        rows=invitations.iterator(chunk_size=CHUNK_SIZE),
+        stem="meeting-attendees",
+        sheet_title=str(_("Attendees")),
+    )
+
+
+# What the meetings list offers to export, by the name in its address.
+EXPORTS = {
+    "meetings": meetings_export,
+    "attendees": attendees_export,
+}
 
 
 def member_data(user) -> tuple[str, dict]:

@@ -11,6 +11,7 @@ class AnswerForm(forms.Form):
         choices=[
             (Response.ACCEPTED, Response.ACCEPTED.label),
             (Response.DECLINED, Response.DECLINED.label),
+            (Response.TENTATIVE, Response.TENTATIVE.label),
         ]
     )
 

@@ -21,6 +21,9 @@ def invitation_links(*, invitation: Invitation, language: str) -> dict[str, str]
         "decline": absolute_url(
             "meetings:answer", language=language, kwargs={"token": token, "answer": "decline"}
         ),
+        "maybe": absolute_url(
+            "meetings:answer", language=language, kwargs={"token": token, "answer": "maybe"}
+        ),
         "ics": absolute_url("meetings:ics", language=language, args=[invitation.meeting_id]),
         "member": absolute_url("members:home", language=language),
     }

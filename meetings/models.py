@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from members.choices import Language
 
-from .choices import MeetingStatus, Platform, ReminderKind, Response
+from .choices import AnswerChannel, MeetingStatus, Platform, ReminderKind, ReplyOutcome, Response
 
 
 def new_calendar_uid() -> str:
@@ -187,6 +187,12 @@ class Invitation(models.Model):
     sequence_sent = models.PositiveIntegerField(_("revision sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("invited"), default=timezone.now)
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    response_channel = models.CharField(
+        _("answered through"), max_length=10, choices=AnswerChannel.choices, blank=True
+    )
+    # A calendar reply with PARTSTAT=DELEGATED counts as declined; the delegate is kept for
+    # staff, who decide whether that person may come (RFC 5546, 3.2.2.3).
+    delegated_to = models.EmailField(_("delegated to"), blank=True)
 
     class Meta:
         verbose_name = _("invitation")
@@ -233,3 +239,51 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class CalendarReply(models.Model):
+    """A message that reached the organiser's mailbox, and what was done with it.
+
+    Every message is kept, believed or not, so that staff can see forwarded invitations,
+    counter-proposals and human replies. The Message-ID makes reading a message twice change
+    nothing; only a bounded excerpt is kept, never the whole message.
+    """
+
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    sender = models.CharField(_("sender"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    method = models.CharField(_("method"), max_length=20, blank=True)
+    uid = models.CharField(_("calendar UID"), max_length=255, blank=True)
+    attendee = models.CharField(_("attendee"), max_length=254, blank=True)
+    partstat = models.CharField(_("participation status"), max_length=20, blank=True)
+    sequence = models.PositiveIntegerField(
+        pgettext_lazy("iCalendar SEQUENCE", "revision"), null=True, blank=True
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calendar_replies",
+    )
+    invitation = models.ForeignKey(
+        Invitation,
+        verbose_name=_("invitation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calendar_replies",
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ReplyOutcome.choices)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    excerpt = models.TextField(_("excerpt"), blank=True)
+
+    class Meta:
+        verbose_name = _("calendar reply")
+        verbose_name_plural = _("calendar replies")
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.sender or self.message_id}"

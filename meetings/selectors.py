@@ -81,6 +81,9 @@ def meetings_with_counts(queryset: QuerySet[Meeting] | None = None) -> QuerySet[
         declined_count=Count(
             "invitations", filter=Q(invitations__response=Response.DECLINED), distinct=True
         ),
+        tentative_count=Count(
+            "invitations", filter=Q(invitations__response=Response.TENTATIVE), distinct=True
+        ),
         no_answer_count=Count(
             "invitations", filter=Q(invitations__response=Response.NEEDS_ACTION), distinct=True
         ),

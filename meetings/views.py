@@ -23,17 +23,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, TemplateView
 
 from members import selectors as member_selectors
-from peernet.pagecache import public_page
+from peernet.pagecache import content_kept, public_page
 
 from . import ical, selectors, services
-from .choices import Response
+from .choices import AnswerChannel, Response
 from .forms import AnswerForm, InterpretationForm, ThemeForm
 from .links import meeting_links
 from .models import Meeting, Theme
 from .timezones import EASTERN, meeting_zone_times, zone_for_province
 from .tokens import InvalidAnswerToken, answer_token_read
 
-ANSWERS = {"accept": Response.ACCEPTED, "decline": Response.DECLINED}
+ANSWERS = {"accept": Response.ACCEPTED, "decline": Response.DECLINED, "maybe": Response.TENTATIVE}
 
 
 def _own_zone(user):
@@ -145,12 +145,17 @@ class FeedView(View):
         if owner is None:
             raise Http404
         language = get_language()
-        calendar = ical.calendar_publish(
-            meetings=selectors.meetings_for_feed(),
-            language=language,
-            with_join=True,
-            links_for=lambda item: meeting_links(meeting=item, language=language),
-            name=_("PeerNet meetings"),
+        # Every member's feed holds the same meetings: the text is made once per language
+        # and content version, and the token only decides who may read it.
+        calendar = content_kept(
+            f"feed:{language}",
+            lambda: ical.calendar_publish(
+                meetings=selectors.meetings_for_feed(),
+                language=language,
+                with_join=True,
+                links_for=lambda item: meeting_links(meeting=item, language=language),
+                name=_("PeerNet meetings"),
+            ),
         )
         response = HttpResponse(calendar.encode("utf-8"), content_type=_CALENDAR_TYPE)
         response["Content-Disposition"] = 'inline; filename="peernet-meetings.ics"'
@@ -220,13 +225,12 @@ class AnswerLinkView(View):
         meeting, user = target
         try:
             invitation = services.invitation_answer(
-                meeting=meeting, user=user, response=ANSWERS[answer]
+                meeting=meeting, user=user, response=ANSWERS[answer], channel=AnswerChannel.LINK
             )
         except Meeting.DoesNotExist:
             return self._meeting_gone(request, user=user)
         except services.AnswerError as error:
             return self._refusal(request, error, user=user, meeting=meeting)
-        other = "decline" if answer == "accept" else "accept"
         return self._page(
             "meetings/answer_done.html",
             request,
@@ -234,8 +238,12 @@ class AnswerLinkView(View):
             meeting=invitation.meeting,
             context={
                 "invitation": invitation,
-                "other_response": ANSWERS[other],
-                "other_answer_url": self._url(user=user, token=token, answer=other),
+                # The other answers, for a member who changes their mind.
+                "others": [
+                    (ANSWERS[other], self._url(user=user, token=token, answer=other))
+                    for other in ANSWERS
+                    if other != answer
+                ],
             },
         )
 
@@ -372,15 +380,18 @@ class AnswerView(MemberRequiredMixin, View):
             return _bad_request(request)
         try:
             services.invitation_answer(
-                meeting=meeting, user=request.user, response=form.cleaned_data["response"]
+                meeting=meeting,
+                user=request.user,
+                response=form.cleaned_data["response"],
+                channel=AnswerChannel.PAGE,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return _redirect_back(request, meeting_detail_path(meeting))
-        if form.cleaned_data["response"] == Response.ACCEPTED:
-            message = _("Thank you: you are attending “%(title)s”.")
-        else:
-            message = _("Noted: you are not attending “%(title)s”.")
+        message = {
+            Response.ACCEPTED: _("Thank you: you are attending “%(title)s”."),
+            Response.TENTATIVE: _("Noted: you may attend “%(title)s”."),
+        }.get(form.cleaned_data["response"], _("Noted: you are not attending “%(title)s”."))
         messages.success(request, message % {"title": meeting.title})
         return _redirect_back(request, meeting_detail_path(meeting))
 

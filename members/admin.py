@@ -10,16 +10,19 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.urls import path, reverse
+from django.http import HttpResponseRedirect
+from django.urls import path, re_path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from . import admin_views, eligibility, services
+from peernet.spreadsheets import changelist_rows
+
+from . import admin_views, eligibility, exports, services
 from .choices import FlagCode, OrganisationKind, Province, RegistrationStatus
 from .domains import domain_clean
 from .models import (
@@ -355,7 +358,21 @@ class RegistrationAdmin(admin.ModelAdmin):
                 decision_view(admin_views.registration_reject_view),
                 name="members_registration_reject",
             ),
+            re_path(
+                rf"^export/(?P<kind>{'|'.join(exports.EXPORTS)})\.(?P<file_format>csv|xlsx)$",
+                self.admin_site.admin_view(self.export_view),
+                name="members_registration_export",
+            ),
         ] + super().get_urls()
+
+    def export_view(self, request, kind, file_format):
+        """The requests the queue shows (its filters and search, every page) as a file."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        registrations = changelist_rows(self, request)
+        if registrations is None:
+            return HttpResponseRedirect(reverse("admin:members_registration_changelist") + "?e=1")
+        return exports.EXPORTS[kind](registrations=registrations, file_format=file_format)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The page offers the decisions the services would accept from the current state.

@@ -9,11 +9,21 @@ INSTALLED_APPS), so what is changed here replaces what they registered.
 - allauth's e-mail confirmations (registered only when keys are stored rather than signed)
   show the key that confirms an address: unregistered.
 - Sessions are never registered: a session key signs its holder in.
+
+It also registers the portal's own model, the texts of the public pages, which staff reword in
+both languages but never add or delete.
 """
 
 from allauth.account.models import EmailConfirmation
 from allauth.mfa.models import Authenticator
+from django import forms
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from .languages import language_codes, other_language
+from .models import SiteText, SiteTextKey
 
 SECRET_AUTHENTICATOR_FIELDS = ("data",)
 
@@ -45,3 +55,105 @@ admin.site.register(Authenticator, AuthenticatorAdmin)
 
 if admin.site.is_registered(EmailConfirmation):
     admin.site.unregister(EmailConfirmation)
+
+
+# --- The texts of the public pages ---------------------------------------------------------
+
+LANGUAGE_NAMES = {"en": _("English"), "fr": _("French")}
+
+# What staff should know about a text before rewording it, shown on its change form.
+SITE_TEXT_GUIDANCE = {
+    SiteTextKey.HOME_KNOW: _(
+        "The upcoming meetings and their times follow this section on the home page; they "
+        "come from the scheduled meetings and are not written here."
+    ),
+    SiteTextKey.HOME_JOIN: _("The button that opens the registration form follows this text."),
+    SiteTextKey.HOME_CONTACT: _("Give an address that the network’s team reads."),
+    SiteTextKey.HOME_LAND: _(
+        "This default is a general wording to start from. Adapt it to the territories where "
+        "the network’s team lives and works, ideally with the Nations concerned."
+    ),
+    SiteTextKey.MEETINGS_INTRO: _("Shown under the heading of the meetings page."),
+    SiteTextKey.COHORTS_INTRO: _("Shown under the heading of the cohorts page."),
+}
+
+
+def _is_empty(value) -> bool:
+    return value is None or not str(value).strip()
+
+
+def site_text_missing_languages(text: SiteText) -> list[str]:
+    """Languages in which a field of ``text`` is empty while the other language has it; the
+    page then shows the other language's words."""
+    fields = ("title", "body") if text.has_title else ("body",)
+    missing = []
+    for code in language_codes():
+        other = other_language(code)
+        if any(
+            _is_empty(getattr(text, f"{field}_{code}"))
+            and not _is_empty(getattr(text, f"{field}_{other}"))
+            for field in fields
+        ):
+            missing.append(code)
+    return missing
+
+
+class SiteTextAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.has_title and _is_empty(cleaned.get("title_en")):
+            self.add_error("title_en", _("A section of the home page needs a heading."))
+        return cleaned
+
+
+class SiteTextAdmin(TabbedTranslationAdmin):
+    """Staff reword the texts; the set of texts is fixed, so none is added or deleted here."""
+
+    form = SiteTextAdminForm
+    list_display = ("place", "title", "translation_status", "order", "updated_at")
+    list_display_links = ("place",)
+    ordering = ("order", "key")
+    readonly_fields = ("key", "guidance", "translation_status", "updated_at")
+    fields = ("key", "guidance", "translation_status", "title", "body", "order", "updated_at")
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and not obj.has_title:
+            # An introduction sits under its page's heading, at its one place on the page.
+            return [field for field in self.fields if field not in ("title", "order")]
+        return list(self.fields)
+
+    @admin.display(description=_("place"), ordering="order")
+    def place(self, obj):
+        return obj.get_key_display()
+
+    @admin.display(description=_("about this text"))
+    def guidance(self, obj):
+        return SITE_TEXT_GUIDANCE.get(obj.key, "")
+
+    @admin.display(description=_("translation"))
+    def translation_status(self, obj):
+        missing = site_text_missing_languages(obj)
+        if not missing:
+            return format_html('<span class="translation-ok">{}</span>', _("Complete"))
+        labels = ", ".join(str(LANGUAGE_NAMES[code]) for code in missing)
+        return format_html(
+            '<strong class="translation-missing">{}</strong>',
+            _("Missing: %s (the other language is shown)") % labels,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A form sent back with errors answers 400, as the portal's other forms do.
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        if request.method == "POST" and context.get("errors"):
+            response.status_code = 400
+        return response
+
+
+admin.site.register(SiteText, SiteTextAdmin)

@@ -20,10 +20,11 @@ from Redis costs one round trip. What is kept, and when:
   visit. A copy also lasts no longer than ``PEERNET_PAGE_CACHE_SECONDS``, nor past the next
   moment named by the callables of ``PEERNET_PAGE_CACHE_UNTIL`` (a meeting starts or ends).
 
-The middleware sits outside the sessions, users and the database: a hit opens none of them,
-and the headers of the middleware above it (security, CSP, Permissions-Policy) are added to
-it as to any other answer. While Redis is away every visit misses, and pages are made as
-usual.
+The middleware sits outside the sessions, users and the database: a hit opens none of them.
+A copy holds the headers of the middleware below it (Permissions-Policy, the CSP, which a
+kept page never has a nonce in) and gets those of the middleware above it (security, the
+check of the client's address) as any other answer does. While Redis is away every visit
+misses, and pages are made as usual.
 """
 
 import functools
@@ -160,7 +161,14 @@ def _storable(request, response) -> bool:
         not _is_private(response)
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not _uses_nonce(response)
     )
+
+
+def _uses_nonce(response) -> bool:
+    """A page with an inline script allowed by a CSP nonce: the nonce must be new each time."""
+    policy = response.headers.get("Content-Security-Policy", "")
+    return "'nonce-" in policy
 
 
 def _is_private(response) -> bool:
@@ -176,6 +184,28 @@ def _lifetime(now: datetime) -> int:
         if moment is not None:
             seconds = min(seconds, int((moment - now).total_seconds()))
     return seconds
+
+
+def content_kept(name: str, make):
+    """What ``make()`` returns, kept like a public page: made from public content only, it
+    is made again once that content changes, when a meeting starts or ends, or after
+    ``PEERNET_PAGE_CACHE_SECONDS``. For a part of a personal answer that is the same for
+    everyone (the meetings of a member's calendar feed)."""
+    if _seconds() <= 0:
+        return make()
+    key = f"{KEY_PREFIX}{name}"
+    found = cache.get_many([key, VERSION_KEY])
+    version = found.get(VERSION_KEY)
+    entry = found.get(key)
+    if entry is not None and version is not None and entry["version"] == version:
+        return entry["value"]
+    if version is None and cache.add(VERSION_KEY, first := uuid.uuid4().hex, timeout=None):
+        version = first
+    value = make()
+    seconds = _lifetime(timezone.now())
+    if version is not None and seconds >= 1:
+        cache.set(key, {"version": version, "value": value}, timeout=seconds)
+    return value
 
 
 class PublicPageCacheMiddleware:

@@ -315,7 +315,10 @@ def admin_pages() -> list[tuple[str, str]]:
         outbox = reverse("admin:outbox_outboxmessage_changelist")
         registration_page = reverse("admin:members_registration_change", args=[registration.pk])
         message_page = reverse("admin:outbox_outboxmessage_change", args=[message.pk])
+        dashboard = reverse("admin:index")
     return [
+        # The admin's first page: what needs doing and the charts (target 500 ms).
+        ("dashboard", dashboard),
         ("queue", queue),
         ("queue ?status=pending", f"{queue}?status__exact=pending"),
         ("queue ?flag=likely", f"{queue}?flag=likely"),
@@ -496,7 +499,7 @@ def table_lines(results: dict) -> list[str]:
         lines += [
             "",
             f"admin with {created['registrations']:,} requests and {created['messages']:,}"
-            f" messages (target p95 ≤ {admin['target_ms']} ms):",
+            f" messages (target p95 ≤ {admin['target_ms']} ms, the dashboard 500 ms):",
         ]
         width = max(len(page["page"]) for page in admin["pages"])
         for page in admin["pages"]:

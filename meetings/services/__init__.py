@@ -8,8 +8,9 @@ revision once. Mail is rendered in the member's language and stored in the outbo
 transaction as the row that records it.
 
 One module per concern: ``meetings`` (schedule, change, cancel), ``invitations``, ``answers``,
-``reschedules`` (telling decliners of a new time), ``reminders``, ``feeds``, ``themes``, ``departures``, and ``fields`` (what staff may edit and how
-its text is cleaned). Callers use the names this package exports.
+``reschedules`` (a new time told to members who declined), ``reminders``, ``feeds``,
+``themes``, ``departures``, and ``fields`` (what staff may edit and how its text is cleaned).
+Callers use the names this package exports.
 """
 
 from .answers import (

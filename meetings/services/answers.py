@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members import selectors as member_selectors
 
-from ..choices import Response
+from ..choices import AnswerChannel, Response
 from ..models import Invitation, Meeting
 from .invitations import invitation_deliver, invitation_get_or_create
 
@@ -26,11 +26,30 @@ def invitation_answer_check(*, meeting: Meeting, user) -> None:
         raise AnswerError(_("This meeting is over."), code="ended")
 
 
+# What a member may answer; NEEDS_ACTION is where every invitation starts, never an answer.
+ANSWERS = frozenset({Response.ACCEPTED, Response.DECLINED, Response.TENTATIVE})
+
+
 @transaction.atomic
-def invitation_answer(*, meeting: Meeting, user, response: str) -> Invitation:
-    """Record a member's answer; accepting again after a decline brings their copy up to date."""
-    if response not in (Response.ACCEPTED, Response.DECLINED):
+def invitation_answer(
+    *,
+    meeting: Meeting,
+    user,
+    response: str,
+    channel: str = "",
+    delegated_to: str = "",
+) -> Invitation:
+    """Record a member's answer, where they gave it and, for a delegation, to whom.
+
+    Accepting (or tentatively accepting) again after a decline brings their copy up to date.
+    ``channel`` is an :class:`AnswerChannel`, or empty when the caller does not say.
+    """
+    if response not in ANSWERS:
         raise ValueError(f"Not an answer: {response!r}")
+    if channel and channel not in AnswerChannel.values:
+        raise ValueError(f"Not an answer channel: {channel!r}")
+    if delegated_to and response != Response.DECLINED:
+        raise ValueError("A delegation counts as a decline.")
     # Checked on the row as it is now, locked: an answer cannot slip in beside a cancellation
     # (meeting_cancel takes the same lock) or after a move to an earlier end.
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -39,8 +58,10 @@ def invitation_answer(*, meeting: Meeting, user, response: str) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     invitation.response = response
     invitation.responded_at = timezone.now()
-    invitation.save(update_fields=["response", "responded_at"])
-    if response == Response.ACCEPTED:
+    invitation.response_channel = channel
+    invitation.delegated_to = delegated_to
+    invitation.save(update_fields=["response", "responded_at", "response_channel", "delegated_to"])
+    if response != Response.DECLINED:
         invitation_deliver(meeting=meeting, user=user)
     invitation.refresh_from_db()
     return invitation

@@ -50,6 +50,16 @@ def _invitations_dispatch(meeting: Meeting) -> None:
     transaction.on_commit(lambda: meeting_invitations_send_task.delay(meeting_id))
 
 
+def _reschedule_notices_dispatch(meeting: Meeting) -> None:
+    from ..tasks import meeting_reschedule_notices_send_task
+
+    meeting_id, sequence = meeting.pk, meeting.sequence
+    starts_at, ends_at = meeting.starts_at.isoformat(), meeting.ends_at.isoformat()
+    transaction.on_commit(
+        lambda: meeting_reschedule_notices_send_task.delay(meeting_id, sequence, starts_at, ends_at)
+    )
+
+
 @transaction.atomic
 def meeting_create(*, actor=None, **fields) -> Meeting:
     """Schedule a meeting; every member is invited once the transaction commits."""
@@ -87,6 +97,9 @@ def meeting_update(*, meeting: Meeting, actor=None, **fields) -> Meeting:
     logger.info("Meeting %s changed by %s: %s", current.pk, actor, sorted(changed))
     if significant and current.starts_at > timezone.now():
         _invitations_dispatch(current)
+        if changed & {"starts_at", "ends_at"}:
+            # Members who declined get no update; they are told the new time by e-mail.
+            _reschedule_notices_dispatch(current)
     return current
 
 

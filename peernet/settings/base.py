@@ -48,13 +48,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "peernet.middleware.ClientAddressMiddleware",
+    # Anonymous visitors' copies of public pages (peernet/pagecache.py): a hit needs no
+    # session, user or database; a copy holds the headers of the middleware below it
+    # (Permissions-Policy, CSP) and gets those of the two above again.
+    "peernet.pagecache.PublicPageCacheMiddleware",
     "peernet.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise: static files need no policy; before every view that may use a nonce.
     "csp.middleware.CSPMiddleware",
-    # Anonymous visitors' copies of public pages (peernet/pagecache.py): a hit needs no
-    # session, user or database, and gets the headers of the middleware above.
-    "peernet.pagecache.PublicPageCacheMiddleware",
     # Outside every layer that reads the database (sessions, users, views): 503 while it is
     # unreachable, with the headers of the middleware above.
     "peernet.outage.DatabaseOutageMiddleware",
@@ -115,6 +116,13 @@ AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+]
+# Argon2id first (peernet/hashers.py); older hashes still verify and are upgraded at sign-in.
+PASSWORD_HASHERS = [
+    "peernet.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -278,6 +286,8 @@ if REDIS_URL:
 # Wiring between programmes that must not import each other: the registration page names
 # the next meeting through this callable (returns an object with ``title`` and ``starts_at``).
 PEERNET_NEXT_MEETING = "meetings.selectors.meeting_next"
+# ... and the home page lists the upcoming meetings through this one (a queryset, soonest first).
+PEERNET_UPCOMING_MEETINGS = "meetings.selectors.meetings_upcoming"
 # Public pages are kept for anonymous visitors this many seconds at most (0: never), and never
 # past the moments these callables return (a datetime or None): see peernet/pagecache.py.
 PEERNET_PAGE_CACHE_SECONDS = env.int("PEERNET_PAGE_CACHE_SECONDS", default=60)
@@ -407,4 +417,45 @@ PEERNET_PERMISSIONS_POLICY = {
     "serial": [],
     "usb": [],
     "xr-spatial-tracking": [],
+}
+
+# Calendar replies (iMIP, RFC 6047). Invitations name PEERNET_ORGANIZER_EMAIL as ORGANIZER, so
+# calendar clients send their answers there; PeerNet reads that mailbox over IMAP
+# (imaps://user:password@host:993/INBOX; imap+starttls://...; plain imap:// only to a loopback
+# address) or through `manage.py receive_mail` from the mail server's pipe. With an OAuth2
+# access token set, it is used instead of the password (XOAUTH2).
+PEERNET_ORGANIZER_EMAIL = env("PEERNET_ORGANIZER_EMAIL", default=DEFAULT_FROM_EMAIL)
+PEERNET_REPLY_IMAP_URL = env("PEERNET_REPLY_IMAP_URL", default="")
+PEERNET_REPLY_IMAP_OAUTH2_TOKEN = env("PEERNET_REPLY_IMAP_OAUTH2_TOKEN", default="")
+PEERNET_REPLY_IMAP_PROCESSED_FOLDER = env(
+    "PEERNET_REPLY_IMAP_PROCESSED_FOLDER", default="PeerNet-processed"
+)
+PEERNET_REPLY_IMAP_UNPROCESSABLE_FOLDER = env(
+    "PEERNET_REPLY_IMAP_UNPROCESSABLE_FOLDER", default="PeerNet-unprocessable"
+)
+# Messages read per poll: a backlog is worked through over several polls, each one short.
+PEERNET_REPLY_IMAP_BATCH = env.int("PEERNET_REPLY_IMAP_BATCH", default=100)
+CELERY_BEAT_SCHEDULE["meetings-replies-poll"] = {
+    "task": "meetings.replies_poll",
+    "schedule": 60.0,
+    "options": {"expire_seconds": 55},
+}
+
+# The staff dashboard on the admin's first page: each callable takes the request (None for
+# the daily digest) and returns a peernet.dashboard.Panel or None (peernet/dashboard.py).
+PEERNET_DASHBOARD_PANELS = [
+    "members.dashboard.dashboard_panel",
+    "meetings.dashboard.dashboard_panel",
+    "cohorts.dashboard.dashboard_panel",
+    "peernet.outbox.dashboard.dashboard_panel",
+]
+# The staff digest at 8:00 Eastern whatever CELERY_TIMEZONE says (peernet/digest.py); its
+# dedupe key holds the day, so a second run on the same day sends nothing.
+from zoneinfo import ZoneInfo  # noqa: E402
+
+from django_celery_beat.tzcrontab import TzAwareCrontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["staff-digest"] = {
+    "task": "peernet.staff_digest",
+    "schedule": TzAwareCrontab(minute="0", hour="8", tz=ZoneInfo("America/Toronto")),
 }

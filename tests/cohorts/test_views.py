@@ -398,7 +398,7 @@ def _communities(count):
 
 
 # The pages' own queries (they read outside the request's transaction) ...
-QUERIES = {"cohorts:list": 3, "cohorts:map": 3, "cohorts:community": 4, "cohorts:programme": 5}
+QUERIES = {"cohorts:list": 4, "cohorts:map": 3, "cohorts:community": 4, "cohorts:programme": 5}
 # ... and, for a page kept for anonymous visitors, the two that bound how long it is kept.
 KEEPING = 2
 

@@ -159,9 +159,35 @@ class DeployedSite:
     env: dict
     log_path: Path
     media_root: Path
+    pid: int = 0
 
     def client(self, client_ip: str = "203.0.113.10") -> DeployedClient:
         return DeployedClient(port=self.port, client_ip=client_ip)
+
+    def workers(self) -> set[int]:
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
+        return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
+
+    def workers_restart(self, timeout: float = 30) -> None:
+        """New gunicorn workers (SIGHUP), as after a deployment: what a worker keeps for its
+        lifetime, such as Django's content types, is read again from the database. The test
+        database is emptied between tests, and its rows come back with other ids."""
+        before = self.workers()
+        os.kill(self.pid, signal.SIGHUP)
+        deadline = time.monotonic() + timeout
+        while self.workers() & before or len(self.workers()) < len(before):
+            if time.monotonic() > deadline:
+                pytest.fail("gunicorn did not restart its workers:\n" + self.log())
+            time.sleep(0.1)
+        while True:
+            try:
+                if self.client().get("/healthz").status == 200:
+                    return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("gunicorn's new workers do not answer:\n" + self.log())
+            time.sleep(0.1)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-6000:]
@@ -236,7 +262,12 @@ def deployed_site(django_db_setup, django_db_blocker, _collected_static, tmp_pat
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     site = DeployedSite(
-        port=port, redis_url=redis_url, env=env, log_path=log_path, media_root=media_root
+        port=port,
+        redis_url=redis_url,
+        env=env,
+        log_path=log_path,
+        media_root=media_root,
+        pid=process.pid,
     )
     try:
         deadline = time.monotonic() + 60

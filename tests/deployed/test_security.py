@@ -9,6 +9,7 @@ a throttle that counted the proxy instead of the person, the admin's own unthrot
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,7 +17,7 @@ from meetings.choices import Response
 from meetings.models import Invitation
 from meetings.tokens import answer_token_make
 from peernet.outbox.models import OutboxMessage
-from tests.deployed.people import PASSWORD, person_member, person_staff
+from tests.deployed.people import PASSWORD, REGISTRATION, person_member, person_staff
 from tests.meetings.factories import InvitationFactory
 
 pytestmark = [pytest.mark.integration]
@@ -158,3 +159,21 @@ def test_a_member_signed_in_cannot_answer_with_another_members_link(site):
     assert response.status == 403
     assert Invitation.objects.get(pk=invitation.pk).response == Response.NEEDS_ACTION
     assert not Invitation.objects.filter(user=other.user).exists()
+
+
+def test_passwords_are_stored_with_argon2id_and_older_hashes_are_upgraded_at_sign_in(site):
+    # The people of these tests carry a PBKDF2 hash, as accounts made before Argon2id do.
+    member = person_member(user__email="ana@whitehorse.ca")
+    assert member.user.password.startswith("pbkdf2_sha256$")
+    signed_in = site.client("203.0.113.90")
+    assert signed_in.login(member.email, PASSWORD).status == 200
+    assert signed_in.get("/en/me/").status == 200, site.log()
+    member.user.refresh_from_db()
+    assert member.user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+    visitor = site.client("203.0.113.91")
+    visitor.get("/en/register/")
+    sent = visitor.post("/en/register/", {**REGISTRATION, "email": "new.member@yukon.ca"})
+    assert sent.status == 302, site.log()
+    stored = get_user_model().objects.get(email="new.member@yukon.ca").password
+    assert stored.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")

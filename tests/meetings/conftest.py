@@ -59,3 +59,18 @@ def french_member(db):
         ),
         wants_interpretation=True,
     ).user
+
+
+@pytest.fixture
+def imap_server():
+    """A real Dovecot IMAP server with one user and an empty Maildir (tests/meetings/imap.py)."""
+    from tests.conftest import _missing
+    from tests.meetings.imap import dovecot_install, imap_server_start, imap_server_stop
+
+    if not dovecot_install():
+        _missing("Dovecot (Debian package dovecot-imapd)")
+    server = imap_server_start()
+    try:
+        yield server
+    finally:
+        imap_server_stop(server)

@@ -5,6 +5,7 @@ links must survive that untouched, stop working once the meeting is over, and an
 hostile request with a translated 4xx page.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -143,10 +144,13 @@ def test_after_the_post_the_member_can_change_their_mind_with_one_button(client,
     response = client.post(answer_url(member, meeting))
     body = response.content.decode()
     assert "Thank you: you are attending “Heat and health”." in body
-    assert body.count('<form method="post"') == 1
+    # One button for each other answer.
+    assert body.count('<form method="post"') == 2
     decline = answer_url(member, meeting, "decline")
     assert f'action="{decline}"' in body
+    assert f'action="{answer_url(member, meeting, "maybe")}"' in body
     assert "Changed your mind? I will not attend" in body
+    assert "Changed your mind? I may attend" in body
     assert_protected(response)
 
     body = client.post(decline).content.decode()
@@ -210,15 +214,15 @@ def test_a_french_member_opening_an_english_link_reads_french(client, french_mem
     assert "Confirmez votre réponse" in body
     assert "Chaleur et santé" in body
     assert "13 h 00 – 14 h 00 (heure de l’Est)" in body
-    assert "Confirmer : je serai présent" in body
+    assert "Confirmer : je participerai" in body
     # The button posts to the French address of the same link.
     assert f'action="{answer_url(french_member, meeting, language="fr")}"' in body
     assert not Invitation.objects.exists()
 
     response = client.post(answer_url(french_member, meeting, language="en"))
     body = response.content.decode()
-    assert "Merci : vous serez présent à « Chaleur et santé »." in body
-    assert "Vous avez changé d’avis? Je serai absent" in body
+    assert "Merci : votre participation à « Chaleur et santé » est confirmée." in body
+    assert "Vous avez changé d’avis? Je ne participerai pas" in body
     assert invitation_state(meeting, french_member)[0] == Response.ACCEPTED
 
 
@@ -379,7 +383,7 @@ def test_forged_tokens_get_a_translated_400_and_record_nothing(db, member, meeti
     assert not Invitation.objects.exists()
 
 
-@pytest.mark.parametrize("word", ["maybe", "ACCEPT", "accepted", "accept-", "x" * 300])
+@pytest.mark.parametrize("word", ["perhaps", "ACCEPT", "accepted", "accept-", "x" * 300])
 def test_an_unknown_answer_word_is_a_400_in_the_members_language(
     client, french_member, meeting, word
 ):
@@ -472,3 +476,39 @@ def test_invitation_and_reminder_mails_say_the_link_opens_a_page_to_confirm(
         assert sentence in message.body
         assert sentence in _html(message)
         assert "One click" not in message.body and "Un clic" not in message.body
+
+
+@pytest.mark.parametrize(
+    ("who", "confirm", "done", "changed"),
+    [
+        ("member", "Confirm: I may attend", "Noted: you may attend", "Changed your mind? I will attend"),
+        ("french_member", "Confirmer : je participerai peut-être",
+         "C’est noté : vous participerez peut-être", "Vous avez changé d’avis? Je participerai"),
+    ],
+)  # fmt: skip
+def test_the_maybe_link_asks_then_records_a_tentative_answer_in_the_members_language(
+    client, request, meeting, who, confirm, done, changed
+):
+    user = request.getfixturevalue(who)
+    link = answer_url(user, meeting, "maybe")
+    page = client.get(link).content.decode()
+    assert confirm in page
+    assert not Invitation.objects.exists()
+    answered = client.post(link).content.decode().replace("&#x27;", "’")
+    assert done in answered
+    assert changed in answered
+    invitation = Invitation.objects.get(meeting=meeting, user=user)
+    assert (invitation.response, invitation.response_channel) == (Response.TENTATIVE, "link")
+
+
+def test_the_invitation_mail_offers_the_three_answers(
+    member, meeting, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_invitations_send(meeting=meeting)
+    [mail] = [message for message in mailoutbox if message.to == [member.email]]
+    assert "/answer/" in mail.body
+    for word in ("accept", "decline", "maybe"):
+        assert re.search(rf"https?://\S+/answer/\S+/{word}/", mail.body), word
+    html = mail.alternatives[0][0]
+    assert ">Maybe</a>" in html

@@ -57,7 +57,8 @@ def _feed(client, token):
 
 
 @pytest.mark.django_db
-def test_the_feed_runs_the_same_queries_for_2_or_20_meetings(client):
+def test_the_feed_runs_the_same_queries_for_2_or_20_meetings(client, settings):
+    settings.PEERNET_PAGE_CACHE_SECONDS = 0  # the text made each time
     member = MemberFactory(user=UserFactory(email="kateri@levis.ca")).user
     for _number in range(2):
         InvitationFactory(meeting=MeetingFactory(), user=member)
@@ -71,3 +72,21 @@ def test_the_feed_runs_the_same_queries_for_2_or_20_meetings(client):
     assert data.count("BEGIN:VEVENT") == 20
     assert many == few
     assert all(len(line.encode("utf-8")) <= 75 for line in data.split("\r\n"))
+
+
+@pytest.mark.django_db
+def test_the_feed_text_is_made_once_for_every_member_and_follows_a_change(client, settings):
+    settings.PEERNET_PAGE_CACHE_SECONDS = 60
+    first, second = (MemberFactory().user for _number in range(2))
+    meeting = MeetingFactory(title_en="Heat pumps")
+    tokens = [services.feed_regenerate(user=user).token for user in (first, second)]
+    made, data = _feed(client, tokens[0])
+    kept, again = _feed(client, tokens[1])
+    assert kept < made  # only the token is looked up
+    assert again == data and "Heat pumps" in again
+    services.meeting_update(meeting=meeting, title_en="District heating")
+    _queries, changed = _feed(client, tokens[1])
+    assert "District heating" in changed and "Heat pumps" not in changed
+    # A revoked token still reads nothing, kept text or not.
+    services.feed_revoke(user=first)
+    assert client.get(reverse("meetings:feed", kwargs={"token": tokens[0]})).status_code == 404

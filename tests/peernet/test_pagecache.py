@@ -17,25 +17,11 @@ from meetings import services as meeting_services
 from members.models import Registration
 from peernet.pagecache import KEY_PREFIX
 from tests.cohorts.factories import CohortFactory, CommunityFactory
+from tests.deployed.people import REGISTRATION
 from tests.meetings.factories import MeetingFactory
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.unit
-
-REGISTRATION = {
-    "first_name": "Noémie",
-    "last_name": "Tremblay",
-    "email": "noemie@gatineau.ca",
-    "job_title": "Climate coordinator",
-    "department": "Environment",
-    "organisation_name": "Ville de Gatineau",
-    "organisation_kind": "city",
-    "province": "QC",
-    "preferred_language": "fr",
-    "password1": "a-Long-passphrase-2026",
-    "password2": "a-Long-passphrase-2026",
-    "privacy_consent": "on",
-}
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,180 @@
+"""Polling the organiser's IMAP mailbox for calendar replies.
+
+Each message in the watched folder goes through the one pipeline
+(:func:`meetings.replies.services.calendar_reply_receive`), then is moved out of the way:
+to the processed folder once read, whatever it held, or to the unprocessable folder when it
+could not be read at all. A message is moved only after its row is committed, so a database
+outage leaves it where it was, for the next poll; a message moved twice, or read by two polls
+at once, changes nothing, since the Message-ID is recorded once.
+"""
+
+import imaplib
+import logging
+import socket
+import ssl
+from dataclasses import dataclass
+from ipaddress import ip_address
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.db import DatabaseError
+from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
+from imap_tools.errors import ImapToolsError, MailboxMoveError
+
+from ..choices import ReplyOutcome
+from . import parsing
+from .services import calendar_reply_receive
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 30
+SCHEMES = {"imaps": 993, "imap+starttls": 143, "imap": 143}
+
+
+class MailboxConfigurationError(ValueError):
+    """PEERNET_REPLY_IMAP_URL cannot be used as it is."""
+
+
+@dataclass(frozen=True)
+class MailboxAddress:
+    scheme: str
+    host: str
+    port: int
+    user: str
+    password: str
+    folder: str
+
+
+@dataclass(frozen=True)
+class PollResult:
+    processed: int = 0
+    unprocessable: int = 0
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def mailbox_address(url: str) -> MailboxAddress:
+    """Read ``imaps://user:password@host:993/INBOX``; the password is percent-encoded."""
+    parts = urlsplit(url)
+    if parts.scheme not in SCHEMES:
+        raise MailboxConfigurationError(f"Use imaps://, imap+starttls:// or imap://, not {url!r}")
+    if not parts.hostname or not parts.username:
+        raise MailboxConfigurationError("The IMAP address needs a user and a host.")
+    if parts.scheme == "imap" and not _is_loopback(parts.hostname):
+        # A password sent in clear over the network: only to a server on this machine.
+        raise MailboxConfigurationError("Plain imap:// is only allowed to a loopback address.")
+    return MailboxAddress(
+        scheme=parts.scheme,
+        host=parts.hostname,
+        port=parts.port or SCHEMES[parts.scheme],
+        user=unquote(parts.username),
+        password=unquote(parts.password or ""),
+        folder=unquote(parts.path.lstrip("/")) or "INBOX",
+    )
+
+
+def _connect(address: MailboxAddress):
+    if address.scheme == "imaps":
+        mailbox = MailBox(
+            address.host,
+            address.port,
+            timeout=TIMEOUT_SECONDS,
+            ssl_context=ssl.create_default_context(),
+        )
+    elif address.scheme == "imap+starttls":
+        mailbox = MailBoxStartTls(
+            address.host,
+            address.port,
+            timeout=TIMEOUT_SECONDS,
+            ssl_context=ssl.create_default_context(),
+        )
+    else:
+        mailbox = MailBoxUnencrypted(address.host, address.port, timeout=TIMEOUT_SECONDS)
+    token = settings.PEERNET_REPLY_IMAP_OAUTH2_TOKEN
+    if token:
+        return mailbox.xoauth2(address.user, token, initial_folder=address.folder)
+    return mailbox.login(address.user, address.password, initial_folder=address.folder)
+
+
+def _fetch(mailbox, uid: str, item: str) -> bytes:
+    status, data = mailbox.client.uid("FETCH", uid, f"({item})")
+    if status != "OK":
+        raise imaplib.IMAP4.error(f"FETCH {uid} answered {status}")
+    for entry in data:
+        if isinstance(entry, tuple):
+            return entry[1]
+    return b""
+
+
+def _size(mailbox, uid: str) -> int:
+    status, data = mailbox.client.uid("FETCH", uid, "(RFC822.SIZE)")
+    if status != "OK" or not data or not isinstance(data[0], bytes):
+        return 0
+    marker = b"RFC822.SIZE "
+    head = data[0]
+    if marker not in head:
+        return 0
+    digits = head.split(marker, 1)[1].split(b")", 1)[0].split(b" ", 1)[0]
+    return int(digits) if digits.isdigit() else 0
+
+
+def _message_raw(mailbox, uid: str) -> tuple[bytes, int | None]:
+    """The message's bytes; for one over the size limit, its headers and its size only."""
+    size = _size(mailbox, uid)
+    if size > parsing.MAX_MESSAGE_OCTETS:
+        return _fetch(mailbox, uid, "BODY.PEEK[HEADER]"), size
+    return _fetch(mailbox, uid, "BODY.PEEK[]"), None
+
+
+def _move(mailbox, uid: str, folder: str) -> None:
+    try:
+        mailbox.move(uid, folder)
+    except MailboxMoveError:
+        # Moved meanwhile by another poll: the message was read already.
+        logger.warning("Calendar reply %s could not be moved to %s", uid, folder)
+
+
+def mailbox_poll(*, url: str, batch: int | None = None) -> PollResult:
+    """Read up to ``batch`` messages of the mailbox and move each one out of the way."""
+    address = mailbox_address(url)
+    batch = batch or settings.PEERNET_REPLY_IMAP_BATCH
+    processed_folder = settings.PEERNET_REPLY_IMAP_PROCESSED_FOLDER
+    unprocessable_folder = settings.PEERNET_REPLY_IMAP_UNPROCESSABLE_FOLDER
+    processed = unprocessable = 0
+    with _connect(address) as mailbox:
+        for folder in (processed_folder, unprocessable_folder):
+            if not mailbox.folder.exists(folder):
+                mailbox.folder.create(folder)
+        mailbox.folder.set(address.folder)
+        for uid in mailbox.uids("ALL")[:batch]:
+            raw, size = _message_raw(mailbox, uid)
+            try:
+                reply = calendar_reply_receive(raw=raw, size=size).reply
+            except DatabaseError:
+                raise  # the message stays, for the next poll
+            except Exception:
+                # A fault of ours, not of the message: logged, and the message set aside so
+                # that it does not stop the messages after it.
+                logger.exception("Calendar reply %s could not be processed", uid)
+                _move(mailbox, uid, unprocessable_folder)
+                unprocessable += 1
+                continue
+            if reply.outcome == ReplyOutcome.INVALID:
+                _move(mailbox, uid, unprocessable_folder)
+                unprocessable += 1
+            else:
+                _move(mailbox, uid, processed_folder)
+                processed += 1
+    return PollResult(processed=processed, unprocessable=unprocessable)
+
+
+# What makes a poll fail for now, to be tried again at the next one: the server unreachable
+# or refusing (a login, a folder), the connection lost.
+TEMPORARY_ERRORS = (OSError, socket.timeout, imaplib.IMAP4.error, ImapToolsError)

@@ -1,0 +1,190 @@
+"""Deciding what an incoming reply is worth, and recording the answers that may be believed.
+
+An iMIP REPLY (RFC 6047) is an e-mail anyone can write, so an answer is recorded only when
+every fact agrees: the UID is one of our meetings, the ATTENDEE is a member invited to it, the
+message comes from that member's address, the meeting is still open, and the reply answers
+the meeting's current time. Anything else is kept for staff with its reason and changes
+nothing. Every message is stored once, under its Message-ID, in the transaction that records
+its answer: the same message read twice, or by two readers at once, changes nothing more.
+
+Database errors are not caught here: the caller (the poller, ``manage.py receive_mail``)
+treats them as temporary and reads the message again later.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from ..choices import AnswerChannel, ReplyOutcome, Response
+from ..models import CalendarReply, Invitation, Meeting
+from ..services.answers import AnswerError, invitation_answer
+from . import parsing
+
+logger = logging.getLogger(__name__)
+
+# iTIP participation statuses (RFC 5545, 3.2.12) and the answer each one records; a delegate
+# is not invited by the delegation, so the member's own place counts as declined.
+PARTSTAT_ANSWERS = {
+    "ACCEPTED": Response.ACCEPTED,
+    "DECLINED": Response.DECLINED,
+    "TENTATIVE": Response.TENTATIVE,
+    "DELEGATED": Response.DECLINED,
+}
+
+
+@dataclass(frozen=True)
+class Received:
+    reply: CalendarReply
+    created: bool
+
+
+def _same_address(first: str, second: str) -> bool:
+    return bool(first) and first.casefold() == second.casefold()
+
+
+def _attendee_choose(answer: parsing.CalendarAnswer, sender: str) -> parsing.Attendee | None:
+    """The attendee who replies. RFC 5546 (3.2.3) puts only the replier in a REPLY; a client
+    that lists everyone is read by the sender's own line."""
+    if len(answer.attendees) == 1:
+        return answer.attendees[0]
+    matching = [a for a in answer.attendees if _same_address(a.email, sender)]
+    return matching[0] if len(matching) == 1 else None
+
+
+def _time_unchanged(answer: parsing.CalendarAnswer, meeting: Meeting) -> bool:
+    """Whether a reply to an older revision names the time the meeting still has.
+
+    A REPLY need not carry DTSTART (RFC 5546, 3.2.3); without it nothing says the member saw
+    the current time, so the answer is not believed.
+    """
+    if answer.starts_at is None or answer.starts_at != meeting.starts_at:
+        return False
+    return answer.ends_at is None or answer.ends_at == meeting.ends_at
+
+
+def _judge(incoming: parsing.IncomingMessage, reply: CalendarReply) -> None:
+    """Fill in the reply's outcome, recording the answer when it may be believed."""
+    if incoming.problem:
+        reply.outcome, reply.detail = ReplyOutcome.INVALID, incoming.problem
+        return
+    answer = incoming.calendar
+    if answer is None:
+        reply.outcome = ReplyOutcome.OTHER_MAIL
+        reply.detail = "automatic reply" if incoming.is_automatic else "no calendar part"
+        return
+    reply.method, reply.uid, reply.sequence = answer.method, answer.uid, answer.sequence
+    meeting = None
+    if parsing.MEETING_UID.fullmatch(answer.uid):
+        meeting = Meeting.objects.select_for_update().filter(calendar_uid=answer.uid).first()
+    reply.meeting = meeting
+    attendee = _attendee_choose(answer, incoming.sender)
+    if attendee is not None:
+        reply.attendee = parsing.cleaned(attendee.email, 254)
+        reply.partstat = attendee.partstat
+    if answer.method == "COUNTER":
+        # A proposal of another time (RFC 5546, 3.2.7): staff decide, nothing is recorded.
+        reply.outcome = ReplyOutcome.COUNTER
+        if answer.starts_at is not None:
+            reply.detail = f"proposed start {answer.starts_at.isoformat()}"
+        return
+    if answer.method != "REPLY":
+        reply.outcome, reply.detail = ReplyOutcome.INVALID, f"METHOD:{answer.method} is not a reply"
+        return
+    if meeting is None:
+        reply.outcome = ReplyOutcome.UNKNOWN_EVENT
+        return
+    if attendee is None:
+        reply.outcome = ReplyOutcome.SENDER_MISMATCH
+        reply.detail = "several attendees, none of them the sender"
+        return
+    invitation = (
+        Invitation.objects.filter(meeting=meeting, user__email__iexact=attendee.email)
+        .select_related("user")
+        .first()
+    )
+    reply.invitation = invitation
+    if invitation is None:
+        # Most often a forwarded invitation: someone outside the network has the join link.
+        reply.outcome = ReplyOutcome.NOT_INVITED
+        return
+    if not _same_address(incoming.sender, attendee.email):
+        reply.outcome = ReplyOutcome.SENDER_MISMATCH
+        reply.detail = f"sent by {incoming.sender or 'nobody named'}"[:500]
+        return
+    if meeting.is_cancelled or meeting.has_ended:
+        reply.outcome = ReplyOutcome.MEETING_CLOSED
+        return
+    if answer.sequence > meeting.sequence:
+        reply.outcome = ReplyOutcome.INVALID
+        reply.detail = f"SEQUENCE {answer.sequence} was never sent"
+        return
+    if answer.sequence < meeting.sequence and not _time_unchanged(answer, meeting):
+        reply.outcome = ReplyOutcome.OUTDATED
+        reply.detail = f"SEQUENCE {answer.sequence}, current {meeting.sequence}"
+        return
+    response = PARTSTAT_ANSWERS.get(attendee.partstat)
+    if response is None:
+        reply.outcome = ReplyOutcome.INVALID
+        reply.detail = f"PARTSTAT:{attendee.partstat} is not an answer"
+        return
+    delegated_to = ""
+    if attendee.partstat == "DELEGATED":
+        delegated_to = parsing.cleaned(attendee.delegated_to, 254)
+        reply.detail = f"delegated to {delegated_to or 'someone unnamed'}"
+    try:
+        invitation_answer(
+            meeting=meeting,
+            user=invitation.user,
+            response=response,
+            channel=AnswerChannel.CALENDAR,
+            delegated_to=delegated_to,
+        )
+    except AnswerError as error:
+        reply.outcome = (
+            ReplyOutcome.NOT_INVITED if error.code == "not_member" else ReplyOutcome.MEETING_CLOSED
+        )
+        reply.detail = error.code or ""
+        return
+    reply.outcome = ReplyOutcome.RECORDED
+
+
+def calendar_reply_receive(*, raw: bytes, size: int | None = None) -> Received:
+    """Read one incoming message, record the answer it carries if it may be believed, and
+    keep it for staff. A message already read (same Message-ID) changes nothing.
+
+    ``size`` is the message's whole size when ``raw`` holds only its headers (a message too
+    large to fetch).
+    """
+    incoming = parsing.message_read(raw, size=size)
+    existing = CalendarReply.objects.filter(message_id=incoming.message_id).first()
+    if existing is not None:
+        return Received(reply=existing, created=False)
+    try:
+        with transaction.atomic():
+            reply = CalendarReply(
+                message_id=incoming.message_id,
+                sender=incoming.sender,
+                subject=incoming.subject,
+                excerpt=incoming.excerpt,
+            )
+            # The row is written first: a second reader of the same message waits here on the
+            # unique Message-ID until this transaction ends, then finds it.
+            reply.outcome = ReplyOutcome.INVALID
+            reply.save()
+            _judge(incoming, reply)
+            reply.detail = parsing.cleaned(reply.detail, 500)
+            reply.save()
+    except IntegrityError:
+        existing = CalendarReply.objects.filter(message_id=incoming.message_id).first()
+        if existing is None:
+            raise
+        return Received(reply=existing, created=False)
+    logger.info(
+        "Calendar reply %s from %s: %s %s",
+        reply.pk,
+        reply.sender or "?",
+        reply.outcome,
+        reply.detail,
+    )
+    return Received(reply=reply, created=True)

@@ -1,0 +1,202 @@
+"""A real IMAP server for the tests: Dovecot from Debian's packages, without systemd.
+
+Everything lives in one temporary folder (configuration, a passwd-file user, Maildir, logs),
+and the server runs in the foreground as a child of the test process, stopped by its pid.
+Plain login is allowed because it listens on the loopback address only.
+"""
+
+import imaplib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+DOVECOT = "/usr/sbin/dovecot"
+USER = "organizer"
+PASSWORD = "s3cret/with@signs%"  # characters that must be percent-encoded in the URL
+MAIL_OWNER = "nobody"  # mail processes cannot run as root
+MAIL_GROUP = "nogroup"
+
+CONFIG = """\
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+first_valid_uid = 1
+mail_location = maildir:{root}/mail/%n
+mail_uid = {uid}
+mail_gid = {gid}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%n {root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={root}/home/%n
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service stats {{
+  unix_listener stats-reader {{
+    mode = 0666
+  }}
+  unix_listener stats-writer {{
+    mode = 0666
+  }}
+}}
+"""
+
+
+def dovecot_install() -> bool:
+    """Install Debian's dovecot-imapd when missing and when we may (root)."""
+    if os.path.exists(DOVECOT):
+        return True
+    if os.geteuid() != 0:
+        return False
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=False, env=environment)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "dovecot-imapd"],
+        check=False,
+        env=environment,
+        capture_output=True,
+    )
+    return os.path.exists(DOVECOT)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class ImapServer:
+    root: Path
+    port: int
+    process: subprocess.Popen
+
+    user: str = USER
+    password: str = PASSWORD
+
+    def url(self, folder: str = "INBOX") -> str:
+        from urllib.parse import quote
+
+        return f"imap://{quote(self.user, safe='')}:{quote(self.password, safe='')}@127.0.0.1:{self.port}/{folder}"
+
+    def client(self) -> imaplib.IMAP4:
+        connection = imaplib.IMAP4("127.0.0.1", self.port, timeout=30)
+        connection.login(self.user, self.password)
+        return connection
+
+    def append(self, raw: bytes, folder: str = "INBOX") -> None:
+        connection = self.client()
+        try:
+            status, _ = connection.append(folder, None, None, raw)
+            assert status == "OK"
+        finally:
+            connection.logout()
+
+    def count(self, folder: str) -> int:
+        connection = self.client()
+        try:
+            status, data = connection.select(f'"{folder}"', readonly=True)
+            return int(data[0]) if status == "OK" else 0
+        finally:
+            connection.logout()
+
+    def messages(self, folder: str) -> list[bytes]:
+        connection = self.client()
+        try:
+            status, _ = connection.select(f'"{folder}"', readonly=True)
+            if status != "OK":
+                return []
+            _, data = connection.search(None, "ALL")
+            found = []
+            for number in data[0].split():
+                _, fetched = connection.fetch(number, "(BODY.PEEK[])")
+                found.append(fetched[0][1])
+            return found
+        finally:
+            connection.logout()
+
+
+def imap_server_start() -> ImapServer:
+    root = Path(tempfile.mkdtemp(prefix="peernet-imap-"))
+    root.chmod(0o755)
+    for name in ("run", "state", "mail", "home"):
+        (root / name).mkdir()
+    for name in ("mail", "home"):
+        shutil.chown(root / name, MAIL_OWNER, MAIL_GROUP)
+    (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
+    (root / "passwd").chmod(0o644)
+    port = _free_port()
+    config = root / "dovecot.conf"
+    config.write_text(
+        CONFIG.format(
+            root=root,
+            port=port,
+            uid=_uid(MAIL_OWNER),
+            gid=_gid(MAIL_GROUP),
+        )
+    )
+    process = subprocess.Popen(
+        [DOVECOT, "-F", "-c", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    server = ImapServer(root=root, port=port, process=process)
+    # Ready when a login succeeds; a server that died says why in its log.
+    for _ in range(100):
+        if process.poll() is not None:
+            break
+        try:
+            server.client().logout()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    log = (root / "dovecot.log").read_text() if (root / "dovecot.log").exists() else ""
+    imap_server_stop(server)
+    raise RuntimeError(f"Dovecot did not start: {process.stderr.read().decode()} {log}")
+
+
+def imap_server_stop(server: ImapServer) -> None:
+    if server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+    shutil.rmtree(server.root, ignore_errors=True)
+
+
+def _uid(name: str) -> int:
+    import pwd
+
+    return pwd.getpwnam(name).pw_uid
+
+
+def _gid(name: str) -> int:
+    import grp
+
+    return grp.getgrnam(name).gr_gid

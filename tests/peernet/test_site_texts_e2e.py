@@ -1,0 +1,55 @@
+"""The home page with the texts staff wrote, in a real browser (Debian's chromium): axe-core
+finds no WCAG 2.1 AA violation in either language, with the defaults and after an edit that
+leaves the French missing (the English shown is marked with its language)."""
+
+import importlib
+
+import pytest
+from django.apps import apps as django_apps
+
+from peernet.models import SiteText
+from tests.meetings.factories import MeetingFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+DEFAULTS = importlib.import_module("peernet.migrations.0002_site_texts_defaults")
+
+
+@pytest.fixture(autouse=True)
+def site_texts(settings):
+    settings.PEERNET_UPCOMING_MEETINGS = "meetings.selectors.meetings_upcoming"
+    # A transactional test starts from whatever the last flush left: the migration's rows.
+    DEFAULTS.site_texts_create(django_apps, None)
+    MeetingFactory.create_batch(2)
+
+
+@pytest.mark.parametrize("path", ["/en/", "/fr/"])
+def test_the_home_page_has_no_axe_violations(browser_page, live_server, axe_violations, path):
+    page = browser_page
+    page.goto(live_server.url + path)
+    assert page.locator("h1").count() == 1
+    assert page.locator("section h2").count() == 7
+    assert page.locator("#upcoming-meetings li").count() == 2
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("path", ["/en/", "/fr/"])
+def test_the_edited_home_page_has_no_axe_violations(
+    browser_page, live_server, axe_violations, path
+):
+    text = SiteText.objects.get(key="home.expect")
+    text.title_fr = ""
+    text.body_fr = ""
+    text.body_en = (
+        "<p>Peers <strong>first</strong>, with <em>candour</em>:</p>"
+        "<ul><li>one hour</li><li><a href='https://fcm.ca/'>FCM</a></li></ul>"
+        "<blockquote>Good company.</blockquote>"
+    )
+    text.save()
+    page = browser_page
+    page.goto(live_server.url + path)
+    section = page.locator("#home-expect")
+    assert section.locator("a[href='https://fcm.ca/']").count() == 1
+    if path == "/fr/":
+        assert section.locator("h2[lang='en']").count() == 1
+    assert axe_violations(page) == []
