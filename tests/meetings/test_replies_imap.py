@@ -4,6 +4,9 @@ import time
 
 import pytest
 from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
 from meetings import selectors
 from meetings.choices import ReplyOutcome, Response
@@ -221,3 +224,31 @@ def test_a_real_worker_polls_the_mailbox(transactional_db, imap_server, worker_p
     while imap_server.count(PROCESSED) < 1 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert (imap_server.count("INBOX"), imap_server.count(PROCESSED)) == (0, 1)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("who", "language", "maybe", "counted"),
+    [("member", "en", "Maybe", "maybe"), ("french_member", "fr", "Peut-être", "peut-être")],
+)
+def test_after_one_poll_the_member_and_staff_see_the_answer_in_their_language(
+    mailbox_settings, imap_server, request, staff_client, who, language, maybe, counted
+):
+    user = request.getfixturevalue(who)
+    meeting = MeetingFactory()
+    invitation = InvitationFactory(user=user, meeting=meeting)
+    imap_server.append(
+        apple_reply(meeting, partstat="TENTATIVE", attendee=user.email.upper(), sender=user.email)
+    )
+
+    assert replies_poll_task() == 1
+
+    assert answer(invitation) == Response.TENTATIVE
+    signed_in = Client()
+    signed_in.force_login(user)
+    with translation.override(language):
+        page = signed_in.get(reverse("members:home")).content.decode()
+        staff_page = staff_client.get(reverse("admin:meetings_meeting_changelist")).content
+    assert f"<strong>{maybe}</strong>" in page
+    assert counted in staff_page.decode().lower()
+    assert 'class="field-tentative_count">1<' in staff_page.decode()
