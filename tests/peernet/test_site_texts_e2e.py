@@ -53,3 +53,27 @@ def test_the_edited_home_page_has_no_axe_violations(
     if path == "/fr/":
         assert section.locator("h2[lang='en']").count() == 1
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "register"), [("/en/", "/en/register/"), ("/fr/", "/fr/inscription/")]
+)
+def test_the_home_page_works_by_keyboard_alone(browser_page, live_server, path, register):
+    """From the top of the page, Tab reaches the skip link first, then every link of the
+    sections in order; Enter on "Ask to join" opens the registration form."""
+    page = browser_page
+    page.goto(live_server.url + path)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+    for _step in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('href')") == register and (
+            page.evaluate("document.activeElement.closest('main') !== null")
+        ):
+            break
+    else:
+        pytest.fail("The home page's join button cannot be reached by keyboard.")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(register)
+    assert page.locator("form input[name='first_name']").count() == 1
