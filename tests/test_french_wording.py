@@ -172,3 +172,23 @@ def test_home_and_registration_pages_write_the_time_as_the_meeting_page(
     if language == "fr":
         assert "14:00" not in home + register
         assert "23 décembre 2031 14" not in home + register
+
+
+# allauth's own French, as the portal shows it (peernet/locale_overrides reads first).
+ACCOUNT_TEXTS = [
+    "Are you sure you want to sign out?",
+    "You have signed out.",
+    "You are already logged in as %(user_display)s.",
+    "Stay Signed In",
+    "Are you sure?",
+    "You are about to deactivate authenticator app based authentication. Are you sure?",
+]
+
+
+@pytest.mark.parametrize("msgid", ACCOUNT_TEXTS)
+def test_the_account_pages_speak_to_everyone_in_french(msgid):
+    with translation.override("fr"):
+        shown = translation.gettext(msgid)
+    assert shown != msgid, "not translated"
+    assert not BRACKETED.search(shown), shown
+    assert not re.search(r"\b(connecté|déconnecté|sûr)e?s?\b", shown), shown
