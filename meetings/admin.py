@@ -239,9 +239,9 @@ class MeetingAdmin(TranslationAdmin):
     def attendees_view(self, request, pk, file_format="csv"):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        # One meeting's list is as long as the membership: it is sent in one piece.
+        # One meeting's list is as long as the membership: streamed, as every export is.
         return exports.meeting_attendees_export(
-            meeting=get_object_or_404(Meeting, pk=pk), file_format=file_format, streaming=False
+            meeting=get_object_or_404(Meeting, pk=pk), file_format=file_format
         )
 
     def export_view(self, request, kind, file_format):

@@ -59,7 +59,7 @@ def meeting_columns() -> list[Column]:
     ]
 
 
-def meeting_attendees_export(*, meeting: Meeting, file_format: str, streaming: bool = True):
+def meeting_attendees_export(*, meeting: Meeting, file_format: str):
     """Everyone invited to `meeting`, by name."""
     return spreadsheet_response(
         file_format=file_format,
@@ -67,7 +67,6 @@ def meeting_attendees_export(*, meeting: Meeting, file_format: str, streaming: b
         rows=selectors.meeting_attendees(meeting=meeting).iterator(chunk_size=CHUNK_SIZE),
         stem=f"meeting-{meeting.pk}-attendees",
         sheet_title=str(_("Attendees")),
-        streaming=streaming,
     )
 
 

@@ -127,7 +127,8 @@ def test_attendee_csv(staff_client):
     response = staff_client.get(reverse("admin:meetings_meeting_attendees", args=[meeting.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = response.content.decode("utf-8")
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][:3] == ["Last name", "First name", "E-mail"]
@@ -152,7 +153,8 @@ def test_no_attendee_cell_starts_a_formula(staff_client, name):
     MemberFactory(user=user, organisation_name=name)
     InvitationFactory(meeting=meeting, user=user)
     response = staff_client.get(reverse("admin:meetings_meeting_attendees", args=[meeting.pk]))
-    row = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))[1]
+    text = b"".join(response.streaming_content).decode("utf-8")
+    row = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1]
     assert row[1] == row[3] == "'" + name
 
 
