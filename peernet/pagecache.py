@@ -186,6 +186,27 @@ def _lifetime(now: datetime) -> int:
     return seconds
 
 
+def _kept_lookup(key: str) -> tuple[dict | None, str | None]:
+    """The entry kept under ``key`` if it was made from the current content version (one
+    round trip to Redis for both), and that version; a first version is started when none
+    exists. The version is None while Redis is away: nothing is kept then."""
+    found = cache.get_many([key, VERSION_KEY])
+    version = found.get(VERSION_KEY)
+    entry = found.get(key)
+    if entry is not None and version is not None and entry["version"] == version:
+        return entry, version
+    if version is None and cache.add(VERSION_KEY, first := uuid.uuid4().hex, timeout=None):
+        version = first
+    return None, version
+
+
+def _keep(key: str, version: str | None, **entry) -> None:
+    """Keep ``entry`` as made from ``version``, for as long as public content may be kept."""
+    seconds = _lifetime(timezone.now())
+    if version is not None and seconds >= 1:
+        cache.set(key, {"version": version, **entry}, timeout=seconds)
+
+
 def content_kept(name: str, make):
     """What ``make()`` returns, kept like a public page: made from public content only, it
     is made again once that content changes, when a meeting starts or ends, or after
@@ -194,17 +215,11 @@ def content_kept(name: str, make):
     if _seconds() <= 0:
         return make()
     key = f"{KEY_PREFIX}{name}"
-    found = cache.get_many([key, VERSION_KEY])
-    version = found.get(VERSION_KEY)
-    entry = found.get(key)
-    if entry is not None and version is not None and entry["version"] == version:
+    entry, version = _kept_lookup(key)
+    if entry is not None:
         return entry["value"]
-    if version is None and cache.add(VERSION_KEY, first := uuid.uuid4().hex, timeout=None):
-        version = first
     value = make()
-    seconds = _lifetime(timezone.now())
-    if version is not None and seconds >= 1:
-        cache.set(key, {"version": version, "value": value}, timeout=seconds)
+    _keep(key, version, value=value)
     return value
 
 
@@ -216,30 +231,19 @@ class PublicPageCacheMiddleware:
         key = page_key(request)
         if key is None:
             return self.get_response(request)
-        found = cache.get_many([key, VERSION_KEY])
-        version = found.get(VERSION_KEY)
-        entry = found.get(key)
-        if entry is not None and version is not None and entry["version"] == version:
+        entry, version = _kept_lookup(key)
+        if entry is not None:
             return _served(request, entry)
-        if version is None and cache.add(VERSION_KEY, first := uuid.uuid4().hex, timeout=None):
-            version = first
         response = self.get_response(request)
-        if version is not None and _storable(request, response):
-            self._store(key, version, response)
+        if _storable(request, response):
+            _keep(
+                key,
+                version,
+                headers=list(response.headers.items()),
+                # Cut where the CSRF tokens were: each visitor's own goes there.
+                parts=_TOKEN.split(response.content),
+            )
         return response
-
-    @staticmethod
-    def _store(key: str, version: str, response) -> None:
-        seconds = _lifetime(timezone.now())
-        if seconds < 1:
-            return
-        entry = {
-            "version": version,
-            "headers": list(response.headers.items()),
-            # Cut where the CSRF tokens were: each visitor's own goes there.
-            "parts": _TOKEN.split(response.content),
-        }
-        cache.set(key, entry, timeout=seconds)
 
 
 def _served(request, entry: dict) -> HttpResponse:
