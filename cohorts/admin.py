@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from peernet.languages import language_codes, other_language
+from peernet.admin_mixins import InvalidFormStatusMixin, missing_languages, translation_status
+from peernet.languages import other_language
 
 from . import services
 from .choices import InterestStatus
@@ -27,26 +28,6 @@ from .models import (
     ProgrammePartner,
     ProgrammeSession,
 )
-
-LANGUAGE_NAMES = {"en": _("English"), "fr": _("French")}
-
-
-def _is_empty(value) -> bool:
-    return value is None or not str(value).strip()
-
-
-def missing_languages(obj, fields) -> list[str]:
-    """Languages in which one of ``fields`` is empty while the other language has it."""
-    missing = []
-    for code in language_codes():
-        other = other_language(code)
-        for field in fields:
-            if _is_empty(getattr(obj, f"{field}_{code}")) and not _is_empty(
-                getattr(obj, f"{field}_{other}")
-            ):
-                missing.append(code)
-                break
-    return missing
 
 
 def missing_language_q(code: str, fields) -> Q:
@@ -92,27 +73,14 @@ class TranslationStatusMixin:
 
     @admin.display(description=_("translation"))
     def translation_status(self, obj):
-        missing = missing_languages(obj, self.translation_check_fields)
-        if not missing:
-            return format_html('<span class="translation-ok">{}</span>', _("Complete"))
-        labels = ", ".join(str(LANGUAGE_NAMES[code]) for code in missing)
-        return format_html(
-            '<strong class="translation-missing">{}</strong>', _("Missing: %s") % labels
-        )
+        return translation_status(missing_languages(obj, self.translation_check_fields))
 
 
-class BadRequestOnInvalidMixin:
+class BadRequestOnInvalidMixin(InvalidFormStatusMixin):
     """A change form sent back with errors answers 400, as the public forms do."""
 
     # Staff paste addresses without a scheme; they are web sites, so https is the right guess.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        response = super().changeform_view(request, object_id, form_url, extra_context)
-        context = getattr(response, "context_data", None) or {}
-        if request.method == "POST" and context.get("errors"):
-            response.status_code = 400
-        return response
 
 
 class LogoPreviewMixin:

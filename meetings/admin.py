@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from peernet.admin_mixins import ReadOnlyAdminMixin
 from peernet.spreadsheets import changelist_rows
 
 from . import exports, selectors, services
@@ -296,7 +297,7 @@ class MeetingAdmin(TranslationAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who was invited and what they answered; answers are the members' own, so read-only."""
 
     list_display = [
@@ -316,18 +317,9 @@ class InvitationAdmin(admin.ModelAdmin):
     def delegation(self, obj):
         return obj.delegated_to or "—"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CalendarReply)
-class CalendarReplyAdmin(admin.ModelAdmin):
+class CalendarReplyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """What reached the organiser's mailbox: answers recorded, and what staff should look at
     (forwarded invitations, replies not believed, counter-proposals, other mail). Read-only:
     the messages are evidence, not something to edit."""
@@ -361,15 +353,6 @@ class CalendarReplyAdmin(admin.ModelAdmin):
         "invitation",
         "excerpt",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AttachThemeForm(forms.Form):

@@ -18,11 +18,15 @@ from allauth.account.models import EmailConfirmation
 from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from .languages import language_codes, other_language
+from .admin_mixins import (
+    InvalidFormStatusMixin,
+    missing_languages,
+    text_is_empty,
+    translation_status,
+)
 from .models import SiteText, SiteTextKey
 
 SECRET_AUTHENTICATOR_FIELDS = ("data",)
@@ -59,8 +63,6 @@ if admin.site.is_registered(EmailConfirmation):
 
 # --- The texts of the public pages ---------------------------------------------------------
 
-LANGUAGE_NAMES = {"en": _("English"), "fr": _("French")}
-
 # What staff should know about a text before rewording it, shown on its change form.
 SITE_TEXT_GUIDANCE = {
     SiteTextKey.HOME_KNOW: _(
@@ -78,35 +80,21 @@ SITE_TEXT_GUIDANCE = {
 }
 
 
-def _is_empty(value) -> bool:
-    return value is None or not str(value).strip()
-
-
 def site_text_missing_languages(text: SiteText) -> list[str]:
     """Languages in which a field of ``text`` is empty while the other language has it; the
     page then shows the other language's words."""
-    fields = ("title", "body") if text.has_title else ("body",)
-    missing = []
-    for code in language_codes():
-        other = other_language(code)
-        if any(
-            _is_empty(getattr(text, f"{field}_{code}"))
-            and not _is_empty(getattr(text, f"{field}_{other}"))
-            for field in fields
-        ):
-            missing.append(code)
-    return missing
+    return missing_languages(text, ("title", "body") if text.has_title else ("body",))
 
 
 class SiteTextAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
-        if self.instance.has_title and _is_empty(cleaned.get("title_en")):
+        if self.instance.has_title and text_is_empty(cleaned.get("title_en")):
             self.add_error("title_en", _("A section of the home page needs a heading."))
         return cleaned
 
 
-class SiteTextAdmin(TabbedTranslationAdmin):
+class SiteTextAdmin(InvalidFormStatusMixin, TabbedTranslationAdmin):
     """Staff reword the texts; the set of texts is fixed, so none is added or deleted here."""
 
     form = SiteTextAdminForm
@@ -132,13 +120,9 @@ class SiteTextAdmin(TabbedTranslationAdmin):
 
     @admin.display(description=_("translation"))
     def translation_status(self, obj):
-        missing = site_text_missing_languages(obj)
-        if not missing:
-            return format_html('<span class="translation-ok">{}</span>', _("Complete"))
-        labels = ", ".join(str(LANGUAGE_NAMES[code]) for code in missing)
-        return format_html(
-            '<strong class="translation-missing">{}</strong>',
-            _("Missing: %s (the other language is shown)") % labels,
+        return translation_status(
+            site_text_missing_languages(obj),
+            missing_text=_("Missing: %s (the other language is shown)"),
         )
 
     def has_add_permission(self, request):
@@ -146,14 +130,6 @@ class SiteTextAdmin(TabbedTranslationAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # A form sent back with errors answers 400, as the portal's other forms do.
-        response = super().changeform_view(request, object_id, form_url, extra_context)
-        context = getattr(response, "context_data", None) or {}
-        if request.method == "POST" and context.get("errors"):
-            response.status_code = 400
-        return response
 
 
 admin.site.register(SiteText, SiteTextAdmin)

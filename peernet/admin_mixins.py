@@ -1,0 +1,62 @@
+"""Pieces shared by the apps' admin pages: the missing-translation column and the 400 answer
+to a change form sent back with errors."""
+
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .languages import language_codes, other_language
+
+LANGUAGE_NAMES = {"en": _("English"), "fr": _("French")}
+
+
+def text_is_empty(value) -> bool:
+    return value is None or not str(value).strip()
+
+
+def missing_languages(obj, fields) -> list[str]:
+    """Languages in which one of ``fields`` is empty while the other language has it."""
+    missing = []
+    for code in language_codes():
+        other = other_language(code)
+        if any(
+            text_is_empty(getattr(obj, f"{field}_{code}"))
+            and not text_is_empty(getattr(obj, f"{field}_{other}"))
+            for field in fields
+        ):
+            missing.append(code)
+    return missing
+
+
+def translation_status(missing: list[str], *, missing_text=None) -> str:
+    """The translation column: complete, or which language is missing (``missing_text``
+    has one ``%s`` for the languages)."""
+    if not missing:
+        return format_html('<span class="translation-ok">{}</span>', _("Complete"))
+    labels = ", ".join(str(LANGUAGE_NAMES[code]) for code in missing)
+    text = (missing_text or _("Missing: %s")) % labels
+    return format_html('<strong class="translation-missing">{}</strong>', text)
+
+
+class InvalidFormStatusMixin:
+    """A change form sent back with errors answers 400, as the portal's public forms do."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        if request.method == "POST" and context.get("errors"):
+            response.status_code = 400
+        return response
+
+
+class ReadOnlyAdminMixin:
+    """Rows staff read but never add, change or delete here (members' answers, mail that
+    arrived)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
