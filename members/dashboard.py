@@ -110,15 +110,12 @@ def _month_labels(months):
 def requests_by_month_chart(*, now=None) -> dashboard.Chart:
     """Requests sent in each of the last 12 months, by what became of them."""
     months = dashboard.month_starts(count=MONTHS_SHOWN, now=now)
-    zone = timezone.get_current_timezone()
-    counts = {
-        (row["month"], row["status"]): row["count"]
-        for row in Registration.objects.filter(submitted_at__gte=months[0])
-        .annotate(month=TruncMonth("submitted_at", tzinfo=zone))
-        .values("month", "status")
-        .annotate(count=Count("pk"))
-        .order_by()
-    }
+    counts = dashboard.counts_by_period(
+        Registration.objects.filter(submitted_at__gte=months[0]),
+        field="submitted_at",
+        period=TruncMonth,
+        by="status",
+    )
     series = [
         dashboard.Series(
             label=str(status.label), values=[counts.get((month, status), 0) for month in months]

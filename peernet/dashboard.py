@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Aggregate, FloatField
+from django.db.models import Aggregate, Count, FloatField
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -225,6 +225,18 @@ def week_starts(*, count: int, now=None) -> list[datetime]:
         datetime.combine(monday - timedelta(weeks=weeks), datetime.min.time(), tzinfo=zone)
         for weeks in range(count - 1, -1, -1)
     ]
+
+
+def counts_by_period(queryset, *, field: str, period, by: str) -> dict[tuple[datetime, str], int]:
+    """How many rows of ``queryset`` fall in each period (``TruncMonth`` or ``TruncWeek`` of
+    ``field``, in local time) for each value of ``by``: one grouped query."""
+    rows = (
+        queryset.annotate(period=period(field, tzinfo=timezone.get_current_timezone()))
+        .values("period", by)
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {(row["period"], row[by]): row["count"] for row in rows}
 
 
 class PercentileCont(Aggregate):

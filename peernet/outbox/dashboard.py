@@ -4,7 +4,6 @@ messages; the weeks are read off the index on ``created_at``."""
 
 from datetime import timedelta
 
-from django.db.models import Count
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -56,15 +55,12 @@ def dashboard_panel(request) -> dashboard.Panel | None:
 def delivery_chart(*, now=None) -> dashboard.Chart:
     """Messages created in each of the last 12 weeks, by where they stand now."""
     weeks = dashboard.week_starts(count=WEEKS_SHOWN, now=now)
-    zone = timezone.get_current_timezone()
-    counts = {
-        (row["week"], row["status"]): row["count"]
-        for row in OutboxMessage.objects.filter(created_at__gte=weeks[0])
-        .annotate(week=TruncWeek("created_at", tzinfo=zone))
-        .values("week", "status")
-        .annotate(count=Count("pk"))
-        .order_by()
-    }
+    counts = dashboard.counts_by_period(
+        OutboxMessage.objects.filter(created_at__gte=weeks[0]),
+        field="created_at",
+        period=TruncWeek,
+        by="status",
+    )
 
     def per_week(statuses):
         return [sum(counts.get((week, status), 0) for status in statuses) for week in weeks]
