@@ -7,4 +7,10 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
+        from peernet.pagecache import expiry_moments
+
         from . import receivers  # noqa: F401
+        from .views import register_notice_changes_at
+
+        # The registration page's notice about the next meeting changes at a set moment.
+        expiry_moments.register(register_notice_changes_at)

@@ -18,7 +18,8 @@ from Redis costs one round trip. What is kept, and when:
   public pages show (:func:`pages_follow`); a change to any of them starts a new version, when
   it is made and again when it is committed, and every kept page is made again at its next
   visit. A copy also lasts no longer than ``PEERNET_PAGE_CACHE_SECONDS``, nor past the next
-  moment named by the callables of ``PEERNET_PAGE_CACHE_UNTIL`` (a meeting starts or ends).
+  moment returned by the callables the apps register in :data:`expiry_moments` (a meeting
+  starts or ends, the registration page's notice changes).
 
 The middleware sits outside the sessions, users and the database: a hit opens none of them.
 A copy holds the headers of the middleware below it (Permissions-Policy, the CSP, which a
@@ -42,9 +43,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
+
+from .seams import Seam
 
 logger = logging.getLogger(__name__)
+
+# Moments past which no copy is kept: callables with no argument that return the next such
+# moment (an aware datetime) or None. Apps register them in their AppConfig.ready().
+expiry_moments: Seam = Seam("page cache expiry moments")
 
 VERSION_KEY = "pages:version"
 KEY_PREFIX = "pages:page:"
@@ -179,8 +185,8 @@ def _is_private(response) -> bool:
 def _lifetime(now: datetime) -> int:
     """Seconds a page made now may be kept."""
     seconds = _seconds()
-    for path in getattr(settings, "PEERNET_PAGE_CACHE_UNTIL", []):
-        moment = import_string(path)()
+    for moment_next in expiry_moments:
+        moment = moment_next()
         if moment is not None:
             seconds = min(seconds, int((moment - now).total_seconds()))
     return seconds

@@ -289,12 +289,8 @@ PEERNET_NEXT_MEETING = "meetings.selectors.meeting_next"
 # ... and the home page lists the upcoming meetings through this one (a queryset, soonest first).
 PEERNET_UPCOMING_MEETINGS = "meetings.selectors.meetings_upcoming"
 # Public pages are kept for anonymous visitors this many seconds at most (0: never), and never
-# past the moments these callables return (a datetime or None): see peernet/pagecache.py.
+# past the moments the apps register (peernet/pagecache.py, expiry_moments).
 PEERNET_PAGE_CACHE_SECONDS = env.int("PEERNET_PAGE_CACHE_SECONDS", default=60)
-PEERNET_PAGE_CACHE_UNTIL = [
-    "meetings.selectors.meetings_next_change",
-    "members.views.register_notice_changes_at",
-]
 # Sections of the member's page contributed by other apps: callables (request, registration).
 PEERNET_MEMBER_PANELS = ["meetings.panels.member_panel"]
 
