@@ -1,5 +1,5 @@
 """A real SMTP server for `make bench`: accepts every message and appends one JSON line per
-message (arrival time, recipients) to a log file that the benchmark reads.
+message (arrival time, recipients) to a log file that the benchmark reads with `SmtpLog`.
 
 The reply to DATA waits as many seconds as the delay file says when the message arrives, so the
 benchmark can make the server slow and fast again without restarting the Celery worker.
@@ -9,6 +9,7 @@ benchmark can make the server slow and fast again without restarting the Celery 
 
 import argparse
 import asyncio
+import contextlib
 import json
 import signal
 import threading
@@ -49,6 +50,27 @@ class RecordingHandler:
             self.log.write(json.dumps(line) + "\n")
             self.log.flush()
         return "250 Message accepted for delivery"
+
+
+class SmtpLog:
+    """The messages the SMTP server has accepted, read as its log grows."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.offset = 0
+        self.messages: list[dict] = []
+
+    def read(self) -> list[dict]:
+        with contextlib.suppress(FileNotFoundError), self.path.open("rb") as stream:
+            stream.seek(self.offset)
+            chunk = stream.read()
+            complete = chunk[: chunk.rfind(b"\n") + 1]
+            self.offset += len(complete)
+            self.messages += [json.loads(line) for line in complete.splitlines() if line]
+        return self.messages
+
+    def to(self, predicate) -> list[dict]:
+        return [m for m in self.read() if any(predicate(address) for address in m["to"])]
 
 
 def main() -> None:
