@@ -48,7 +48,7 @@ def messages_dispatch(*, message_ids: list[int], batched: bool = True) -> int:
         except Exception:  # the broker is down or refused: the sweep will pick them up
             this_process.broker_pause()
             logger.warning(
-                "Could not dispatch %d messages; they stay queued.",
+                "Could not dispatch %d message(s); they stay queued.",
                 len(message_ids) - handed,
                 exc_info=True,
             )
@@ -73,7 +73,7 @@ def _dispatch_marks_clear(message_ids: list[int]) -> None:
     except DatabaseError:
         # The database went away too (this runs after the request's commit): the marks then
         # lapse after the dispatch hold, and the sweep takes the messages.
-        logger.warning("Could not clear the dispatch mark of %d messages.", len(message_ids))
+        logger.warning("Could not clear the dispatch mark of %d message(s).", len(message_ids))
 
 
 def mail_queue_length() -> int | None:
