@@ -60,7 +60,7 @@ def _broker_not_paused():
     """A broker failure in one test must not make the next one skip its dispatches."""
     from peernet.outbox import services
 
-    services._broker_paused_until = 0.0
+    services.this_process.broker_resume()
 
 
 @pytest.fixture(autouse=True)

@@ -69,6 +69,19 @@ class OutboxMessage(models.Model):
             "once delivered."
         ),
     )
+    # The moments of the delivery record (peernet/outbox/services reads and writes them):
+    # - created_at: when the message was queued; retention counts from it.
+    # - next_attempt_at: when it may be sent; the back-off moves it after a temporary error,
+    #   and a task that arrives before it does nothing.
+    # - dispatched_at: when it was last handed to the broker; the sweep leaves it to that task
+    #   while this is recent. Cleared when an attempt begins, when the hand-over failed, and
+    #   when the sweep takes back a message whose worker died.
+    # - sending_since: when the attempt under way began; the grace for a worker that died
+    #   counts from it.
+    # - sent_at: when the mail server accepted it (its 250); a row found sending with this set
+    #   is marked sent, never resent.
+    # - body_erased_at: when the body of a message that carried a credential was erased (with
+    #   its delivery); such a message is never sent again.
     body_erased_at = models.DateTimeField(_("body erased"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

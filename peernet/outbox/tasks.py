@@ -7,7 +7,8 @@ from . import services
 
 
 # No Celery retry: a temporary failure puts the message back in the queue with its next
-# attempt's time, and the sweep dispatches it then (services explains why).
+# attempt's time, and the sweep dispatches it then (the services package explains why). A
+# message sent alone and a batch take the same path, ``messages_send``.
 @shared_task(name="outbox.send", acks_late=True)
 def outbox_message_send(message_id: int) -> str:
     return services.message_send(message_id=message_id).status

@@ -302,7 +302,7 @@ PEERNET_DECIDED_RETENTION_DAYS = env.int("PEERNET_DECIDED_RETENTION_DAYS", defau
 PEERNET_UNCONFIRMED_RETENTION_DAYS = env.int("PEERNET_UNCONFIRMED_RETENTION_DAYS", default=30)
 # Delivered and failed e-mails are kept this long, for staff to see what was sent to whom.
 PEERNET_OUTBOX_RETENTION_DAYS = env.int("PEERNET_OUTBOX_RETENTION_DAYS", default=90)
-# Outbox delivery (peernet/outbox/services.py): the sweep leaves a dispatched message to its
+# Outbox delivery (peernet/outbox/services/tuning.py): the sweep leaves a dispatched message to its
 # task this long; takes back a "sending" message nobody holds this long after its attempt
 # began; a worker keeps trying to record a delivery while the database is away this long
 # (shorter than the grace, so that the sweep never resends what the worker knows went out).

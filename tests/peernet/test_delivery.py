@@ -130,7 +130,7 @@ def test_a_connection_closed_by_the_server_is_reopened(counting_smtp):
     first, second = _queue(1), _queue(2)
     services.message_send(message_id=first.pk)
     # The server (or a network device) drops the idle connection without telling us.
-    services._reused_connection.connection.close()
+    services.this_process.smtp_connection().connection.close()
     result = services.message_send(message_id=second.pk)
     assert result.status == "sent"
     assert len(counting_smtp.wait_for(2, timeout=10)) == 2

@@ -6,11 +6,18 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import OperationalError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
-from peernet.outbox import services
+from peernet.celery import app
+from peernet.outbox import services, tasks
+from peernet.outbox.calendar import CalendarEmailMessage
 from peernet.outbox.models import MessageStatus, OutboxMessage
+from peernet.outbox.services import delivery, recovery
+from tests.members.factories import StaffFactory
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 
@@ -155,12 +162,10 @@ def test_sweep_sends_due_messages_and_recovers_stuck_ones(settings):
 
 
 def test_broker_down_keeps_message_queued(monkeypatch, django_capture_on_commit_callbacks):
-    from peernet.outbox import tasks
-
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError(111, "Connection refused")
 
-    monkeypatch.setattr(tasks.outbox_message_send, "delay", broker_down)
+    monkeypatch.setattr(tasks.outbox_message_send, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         message = _queue()
     message.refresh_from_db()
@@ -169,7 +174,7 @@ def test_broker_down_keeps_message_queued(monkeypatch, django_capture_on_commit_
     # The failed hand-over gave the message back to the sweep at once.
     assert message.dispatched_at is None
     monkeypatch.undo()
-    services._broker_paused_until = 0.0  # the pause after a failure is over
+    services.this_process.broker_resume()  # the pause after a failure is over
     assert services.messages_sweep() == 1
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT
@@ -186,10 +191,6 @@ def test_failed_message_can_be_retried_by_staff(django_capture_on_commit_callbac
 
 
 def test_staff_see_messages_and_retry_failed_ones(client, django_capture_on_commit_callbacks):
-    from django.urls import reverse
-
-    from tests.members.factories import StaffFactory
-
     client.force_login(StaffFactory())
     failed = _queue(purpose="tests.failed")
     sent = _queue(purpose="tests.sent")
@@ -313,27 +314,27 @@ def test_sweep_skips_messages_their_task_still_holds(settings, monkeypatch):
     OutboxMessage.objects.filter(pk=old.pk).update(dispatched_at=now - timedelta(minutes=10))
 
     # A backlog waits in the mail queue: the old message's task is most likely in it.
-    monkeypatch.setattr(services, "mail_queue_length", lambda: 1200)
+    monkeypatch.setattr(recovery, "mail_queue_length", lambda: 1200)
     assert services.messages_sweep() == 0
     # The broker cannot say: dispatching again would only add copies.
-    monkeypatch.setattr(services, "mail_queue_length", lambda: None)
+    monkeypatch.setattr(recovery, "mail_queue_length", lambda: None)
     assert services.messages_sweep() == 0
     assert mail.outbox == []
 
     # Nothing waits any more, and the old message is still queued: its task was lost.
-    monkeypatch.setattr(services, "mail_queue_length", lambda: 0)
+    monkeypatch.setattr(recovery, "mail_queue_length", lambda: 0)
     assert services.messages_sweep() == 1
     statuses = dict(OutboxMessage.objects.values_list("purpose", "status"))
     assert statuses == {"tests.recent": "queued", "tests.old": "sent"}
 
 
 def test_sweep_marks_what_it_dispatches(monkeypatch):
-    from peernet.outbox import tasks
-
     message = _queue()
     OutboxMessage.objects.filter(pk=message.pk).update(dispatched_at=None)
     dispatched = []
-    monkeypatch.setattr(tasks.outbox_message_send, "delay", dispatched.append)
+    monkeypatch.setattr(
+        tasks.outbox_message_send, "apply_async", lambda args, **options: dispatched.append(*args)
+    )
     before = timezone.now()
     assert services.messages_sweep() == 1
     assert services.messages_sweep() == 0  # the task it queued now holds the message
@@ -343,8 +344,6 @@ def test_sweep_marks_what_it_dispatches(monkeypatch):
 
 
 def test_only_sending_waits_in_the_mail_queue():
-    from peernet.celery import app
-
     def queue_of(task):
         return app.amqp.router.route({}, task)["queue"].name
 
@@ -416,7 +415,7 @@ def test_recovery_stops_a_message_whose_worker_died_on_every_attempt(settings):
 
 
 def _record_fails(monkeypatch, times: int):
-    real = services._delivery_record
+    real = delivery._delivery_record
     calls = []
 
     def flaky(message, *, accepted_at):
@@ -425,8 +424,8 @@ def _record_fails(monkeypatch, times: int):
             raise OperationalError("terminating connection due to administrator command")
         return real(message, accepted_at=accepted_at)
 
-    monkeypatch.setattr(services, "_delivery_record", flaky)
-    monkeypatch.setattr(services.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(delivery, "_delivery_record", flaky)
+    monkeypatch.setattr(delivery.time, "sleep", lambda seconds: None)
     return calls
 
 
@@ -467,11 +466,6 @@ def test_a_delivery_the_database_never_recorded_is_sent_again_with_its_message_i
 
 
 def test_staff_see_the_delivery_record_read_only(client):
-    from django.urls import reverse
-    from django.utils.html import escape
-
-    from tests.members.factories import StaffFactory
-
     client.force_login(StaffFactory())
     message = _queue()
     sent_at = timezone.now()
@@ -489,15 +483,13 @@ def test_staff_see_the_delivery_record_read_only(client):
 
 
 def test_after_a_broker_failure_the_process_leaves_the_broker_alone_for_a_moment(monkeypatch):
-    from peernet.outbox import tasks
-
     calls = []
 
-    def failing_delay(message_id):
-        calls.append(message_id)
+    def failing_start(args, **options):
+        calls.append(*args)
         raise OSError("broker frozen")
 
-    monkeypatch.setattr(tasks.outbox_message_send, "delay", failing_delay)
+    monkeypatch.setattr(tasks.outbox_message_send, "apply_async", failing_start)
     first, second = (
         services.message_queue(
             to_email=f"person{n}@gatineau.ca", subject="Hi", text="Hi\n", language="en",
@@ -514,8 +506,10 @@ def test_after_a_broker_failure_the_process_leaves_the_broker_alone_for_a_moment
         )
     ) == [(MessageStatus.QUEUED, None), (MessageStatus.QUEUED, None)]
 
-    monkeypatch.setattr(services, "_broker_paused_until", 0.0)
-    monkeypatch.setattr(tasks.outbox_message_send, "delay", lambda message_id: calls.append(0))
+    services.this_process.broker_resume()
+    monkeypatch.setattr(
+        tasks.outbox_message_send, "apply_async", lambda args, **options: calls.append(0)
+    )
     assert services.message_dispatch(message_id=second.pk) is True
 
 
@@ -636,10 +630,6 @@ def test_forget_deletes_every_message_of_the_address_whatever_its_case_or_state(
 
 
 def test_only_a_message_with_a_calendar_is_built_as_a_calendar_message():
-    from django.core.mail import EmailMultiAlternatives
-
-    from peernet.outbox.calendar import CalendarEmailMessage
-
     plain = _queue()
     invitation = _queue(
         to_email="jo@gatineau.ca",

@@ -11,8 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from peernet.celery import app
 from peernet.outbox import services, tasks
 from peernet.outbox.models import MessageStatus, OutboxMessage
+from peernet.outbox.services import delivery
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 
@@ -35,7 +37,9 @@ def prepared(count: int, *, key: str | None = "tests.batch", start: int = 0) -> 
 def batches(monkeypatch):
     """The batches handed to the broker, kept instead of sent."""
     handed = []
-    monkeypatch.setattr(tasks.outbox_messages_send, "delay", handed.append)
+    monkeypatch.setattr(
+        tasks.outbox_messages_send, "apply_async", lambda args, **options: handed.append(*args)
+    )
     return handed
 
 
@@ -136,12 +140,12 @@ def test_a_broker_that_refuses_a_batch_leaves_it_and_the_rest_to_the_sweep(
 ):
     handed = []
 
-    def refuse_the_second(batch):
+    def refuse_the_second(args, **options):
         if handed:
             raise ConnectionRefusedError(111, "Connection refused")
-        handed.append(batch)
+        handed.append(*args)
 
-    monkeypatch.setattr(tasks.outbox_messages_send, "delay", refuse_the_second)
+    monkeypatch.setattr(tasks.outbox_messages_send, "apply_async", refuse_the_second)
     size = services.SEND_BATCH
     with django_capture_on_commit_callbacks(execute=True):
         stored = services.messages_queue(messages=prepared(3 * size))
@@ -154,7 +158,7 @@ def test_a_broker_that_refuses_a_batch_leaves_it_and_the_rest_to_the_sweep(
     assert mail.outbox == []
 
     monkeypatch.undo()
-    services._broker_paused_until = 0.0
+    services.this_process.broker_resume()
     assert services.messages_sweep() == 2 * size
     assert len(mail.outbox) == 2 * size
 
@@ -167,15 +171,15 @@ def test_while_a_batch_runs_the_messages_ahead_of_it_keep_a_fresh_dispatch_mark(
     stored = services.messages_queue(messages=prepared(3))
     long_ago = timezone.now() - timedelta(hours=1)
     OutboxMessage.objects.update(dispatched_at=long_ago)
-    send = services.message_send
+    claim = delivery.message_claim
     marks_seen = []
 
-    def slow_send(*, message_id):
+    def slow_claim(*, message_id, now):
         marks_seen.append(OutboxMessage.objects.get(pk=message_id).dispatched_at)
         time.sleep(0.01)
-        return send(message_id=message_id)
+        return claim(message_id=message_id, now=now)
 
-    monkeypatch.setattr(services, "message_send", slow_send)
+    monkeypatch.setattr(delivery, "message_claim", slow_claim)
     services.messages_send(message_ids=[message.pk for message in stored])
     assert all(mark > long_ago for mark in marks_seen[1:])
     # The sweep therefore did not take any of them over meanwhile: each went once.
@@ -183,6 +187,4 @@ def test_while_a_batch_runs_the_messages_ahead_of_it_keep_a_fresh_dispatch_mark(
 
 
 def test_batches_wait_in_the_mail_queue():
-    from peernet.celery import app
-
     assert app.amqp.router.route({}, "outbox.send_batch")["queue"].name == "mail"

@@ -104,7 +104,7 @@ def test_queued_mail_goes_once_the_broker_is_back(redis_down, django_capture_on_
     message.refresh_from_db()
     assert message.status == MessageStatus.QUEUED
     app.conf.task_always_eager = True  # the broker is back (tasks run here)
-    services._broker_paused_until = 0.0  # and the pause after its failure is over
+    services.this_process.broker_resume()  # and the pause after its failure is over
     assert services.messages_sweep() == 1
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT
