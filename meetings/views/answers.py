@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from .. import answer_links, selectors, services
 from ..answer_links import ANSWERS, AnswerLink, answer_link_read, answer_link_refused
-from ..choices import AnswerChannel, Response
+from ..choices import ANSWER_PHRASES, AnswerChannel, Response
 from ..forms import AnswerForm, InterpretationForm
 from ..models import Meeting
 from ..timezones import EASTERN, meeting_zone_times
@@ -139,7 +139,7 @@ class AnswerLinkView(View):
             if meeting is not None:
                 context = {**context, **_answer_times(meeting=meeting, user=user)}
             # The message may be lazy: it is rendered here, in the member's language.
-            context = {**context, "meeting": meeting, "Response": Response}
+            context = {**context, "meeting": meeting}
             response = render(request, template, context, status=status)
         response["Content-Language"] = language
         return response
@@ -199,11 +199,8 @@ class AnswerView(MemberRequiredMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect_back(request, meeting_detail_path(meeting))
-        message = {
-            Response.ACCEPTED: _("Thank you: you are attending “%(title)s”."),
-            Response.TENTATIVE: _("Noted: you may attend “%(title)s”."),
-        }.get(form.cleaned_data["response"], _("Noted: you are not attending “%(title)s”."))
-        messages.success(request, message % {"title": meeting.title})
+        recorded = ANSWER_PHRASES[form.cleaned_data["response"]].recorded
+        messages.success(request, recorded % {"title": meeting.title})
         return redirect_back(request, meeting_detail_path(meeting))
 
 

@@ -35,7 +35,6 @@ class MeetingDetailView(DetailView):
     model = Meeting
     template_name = "meetings/meeting_detail.html"
     context_object_name = "meeting"
-    extra_context = {"Response": Response}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
