@@ -179,6 +179,9 @@ class CommunityAdmin(
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("cohorts")
 
+    def save_model(self, request, obj, form, change):
+        services.community_save(community=obj)
+
     @admin.display(description=_("cohorts"))
     def cohort_labels(self, obj):
         return ", ".join(cohort.label for cohort in obj.cohorts.all()) or "—"

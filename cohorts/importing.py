@@ -22,6 +22,7 @@ from peernet.languages import language_codes
 
 from .choices import RoadmapLanguage, RoadmapStatus
 from .models import Cohort, Community, PartnerGovernment
+from .services import community_save
 
 REQUIRED_COLUMNS = ("name_en", "name_fr", "cohort", "province")
 # The name's first words tell the kind of government when the file has no "kind" column.
@@ -304,7 +305,7 @@ def _community_row_import(
         for key in changed:
             setattr(community, key, values[key])
         community.full_clean(validate_unique=created)
-        community.save()
+        community_save(community=community)
     claimed.add(community.pk)
     labels = [label for label in re.split(r"[|;]", row["cohort"] or "") if label.strip()]
     wanted = {_cohort_get_or_create(label, result, cohorts).pk for label in labels}
@@ -349,6 +350,6 @@ def community_descriptions_fill(*, path: Path) -> int:
                     setattr(community, fieldname, row[fieldname].strip())
                     changed = True
             if changed:
-                community.save()
+                community_save(community=community)
                 filled += 1
     return filled

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -142,7 +142,8 @@ class Community(models.Model):
         help_text=_("A PDF of at most 20 MB. Leave empty to link to a web page instead."),
     )
     roadmap_url = models.URLField(_("roadmap web page"), blank=True)
-    # Accent-free names in both languages and the province, kept by save() for search.
+    # Accent-free names in both languages and the province, for search: written by
+    # cohorts.services.community_save, through which every write of a profile goes.
     search_text = models.TextField(editable=False, blank=True, default="")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -171,15 +172,6 @@ class Community(models.Model):
 
     def save(self, *args, **kwargs):
         _clean_translated_rich_text(self, "description")
-        words = [self.province]
-        for code in language_codes():
-            words.append(getattr(self, build_localized_fieldname("name", code)) or "")
-            with translation.override(code):
-                words.append(str(self.get_province_display()))
-        self.search_text = search_key(*words)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {"search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -1,4 +1,5 @@
-"""Write-side operations of the cohorts app: expressions of interest and their handling.
+"""Write-side operations of the cohorts app: community profiles, expressions of interest and
+their handling.
 
 Views, admin actions and management commands call these functions and hold no rules of their
 own. Mail goes through the outbox, rendered in each recipient's language.
@@ -9,15 +10,45 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from peernet import ratelimit
+from peernet.languages import language_codes
 from peernet.links import absolute_url
 from peernet.outbox.services import message_send_templated
 
 from .choices import InterestStatus, Language
-from .models import ExpressionOfInterest
+from .models import Community, ExpressionOfInterest, search_key
+
+# ---------------------------------------------------------------------------------------------
+# Community profiles
+
+
+def community_save(*, community: Community, update_fields=None) -> Community:
+    """Save a community profile with the search text its names and province give it.
+
+    Every write of a profile goes through here (the admin, the CSV import), since the public
+    search (:func:`cohorts.selectors.community_filter`) reads only ``search_text``. A save of
+    some fields writes the search text with them.
+    """
+    community.search_text = community_search_text(community=community)
+    if update_fields is not None:
+        update_fields = set(update_fields) | {"search_text"}
+    community.save(update_fields=update_fields)
+    return community
+
+
+def community_search_text(*, community: Community) -> str:
+    """The province's code, and the names and the province's name in every language."""
+    words = [community.province]
+    for code in language_codes():
+        words.append(getattr(community, build_localized_fieldname("name", code)) or "")
+        with translation.override(code):
+            words.append(str(community.get_province_display()))
+    return search_key(*words)
+
 
 # ---------------------------------------------------------------------------------------------
 # Expressions of interest

@@ -1,4 +1,7 @@
-"""Enumerations of the meetings app (the bottom layer: imports nothing of the project)."""
+"""Enumerations of the meetings app and the words members read for them (the bottom layer:
+imports nothing of the project)."""
+
+from typing import NamedTuple
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +27,39 @@ class Response(models.TextChoices):
     ACCEPTED = "accepted", _("Attending")
     DECLINED = "declined", _("Not attending")
     TENTATIVE = "tentative", _("Maybe")
+
+
+class AnswerPhrases(NamedTuple):
+    """What a member reads and presses for one answer, besides its label."""
+
+    button: str  # the button that gives it
+    confirm: str  # the button of the answer link's page that records it
+    change: str  # the button that gives it instead, once another answer is recorded
+    recorded: str  # the message once it is recorded, naming the meeting's %(title)s
+
+
+# Every page and message words an answer from here, through the ``answer_phrase`` tag
+# (meetings/templatetags/meetings_tags.py) or directly; the order is the buttons' order.
+ANSWER_PHRASES = {
+    Response.ACCEPTED: AnswerPhrases(
+        button=_("I will attend"),
+        confirm=_("Confirm: I will attend"),
+        change=_("Changed your mind? I will attend"),
+        recorded=_("Thank you: you are attending “%(title)s”."),
+    ),
+    Response.DECLINED: AnswerPhrases(
+        button=_("I will not attend"),
+        confirm=_("Confirm: I will not attend"),
+        change=_("Changed your mind? I will not attend"),
+        recorded=_("Noted: you are not attending “%(title)s”."),
+    ),
+    Response.TENTATIVE: AnswerPhrases(
+        button=pgettext_lazy("answer button", "Maybe"),
+        confirm=_("Confirm: I may attend"),
+        change=_("Changed your mind? I may attend"),
+        recorded=_("Noted: you may attend “%(title)s”."),
+    ),
+}
 
 
 class ReminderKind(models.TextChoices):

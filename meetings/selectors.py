@@ -62,14 +62,6 @@ def invitation_for(*, meeting: Meeting, user) -> Invitation | None:
     return Invitation.objects.filter(meeting=meeting, user=user).first()
 
 
-def invitations_of_member(*, user, meetings) -> dict[int, Invitation]:
-    """The member's invitations to the given meetings, by meeting id."""
-    return {
-        invitation.meeting_id: invitation
-        for invitation in Invitation.objects.filter(user=user, meeting__in=meetings)
-    }
-
-
 def meetings_with_counts(queryset: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
     """Meetings annotated with the answers staff follow."""
     queryset = Meeting.objects.all() if queryset is None else queryset

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -214,8 +215,6 @@ def changelist_rows(model_admin, request):
     """Every row that an admin list shows for the request's filters, search and ordering, on
     all of its pages; None when the query string names a filter the list does not have (the
     list then says so itself)."""
-    from django.contrib.admin.options import IncorrectLookupParameters
-
     try:
         return model_admin.get_changelist_instance(request).queryset
     except IncorrectLookupParameters:

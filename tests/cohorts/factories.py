@@ -5,6 +5,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from cohorts import services
 from cohorts.choices import InterestStatus, Language, RoadmapLanguage, RoadmapStatus
 from cohorts.models import (
     ActionGroup,
@@ -49,6 +50,11 @@ class CommunityFactory(factory.django.DjangoModelFactory):
     website = "https://example.ca/"
     roadmap_status = RoadmapStatus.PUBLISHED
     roadmap_language = RoadmapLanguage.EN
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Written as the admin and the import write a profile, search text included.
+        return services.community_save(community=model_class(*args, **kwargs))
 
     @factory.post_generation
     def cohorts(self, create, extracted, **kwargs):

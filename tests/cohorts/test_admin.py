@@ -120,6 +120,13 @@ def test_an_html_description_is_sanitised_on_save_in_the_admin(staff_client):
     assert Community.objects.get().description_en == "<p>Hi</p>"
 
 
+def test_a_community_added_in_the_admin_is_found_by_its_names(staff_client):
+    staff_client.post(ADD, community_form(name_fr="Ville de Canmore-Été"))
+    assert Community.objects.get().search_text == (
+        "ab town of canmore alberta ville de canmore-ete alberta"
+    )
+
+
 def test_change_list_shows_missing_translations_and_filters_them(staff_client):
     CommunityFactory(name_en="Complete Town")
     CommunityFactory(name_en="No French Town", name_fr="", description_fr="")

@@ -46,6 +46,12 @@ def test_cohort_years(label, years):
     assert importing.cohort_years(label) == years
 
 
+def test_imported_communities_are_found_by_their_names():
+    importing.communities_import(path=CSV)
+    chapais = Community.objects.get(slug="town-of-chapais")
+    assert chapais.search_text == "qc town of chapais quebec ville de chapais quebec"
+
+
 def test_import_of_the_bundled_file():
     result = importing.communities_import(path=CSV)
     assert (result.created, result.updated, result.cohorts_created) == (25, 0, 2)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from cohorts import services
 from cohorts.choices import RoadmapLanguage, RoadmapStatus
 from cohorts.models import Cohort, Community, search_key
 
@@ -27,7 +28,7 @@ def test_search_text_holds_both_names_and_both_province_names():
 def test_search_text_follows_a_partial_save():
     community = CommunityFactory(name_en="Town of Pinawa")
     community.name_en = "Town of Pinawa Bay"
-    community.save(update_fields=["name_en"])
+    services.community_save(community=community, update_fields=["name_en"])
     community.refresh_from_db()
     assert "bay" in community.search_text.split()
 

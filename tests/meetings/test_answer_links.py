@@ -9,11 +9,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from meetings import services
+from meetings import answer_links, services
 from meetings.choices import MeetingStatus, Response
 from meetings.models import Invitation
 from meetings.tokens import (
@@ -512,3 +513,58 @@ def test_the_invitation_mail_offers_the_three_answers(
         assert re.search(rf"https?://\S+/answer/\S+/{word}/", mail.body), word
     html = mail.alternatives[0][0]
     assert ">Maybe</a>" in html
+
+
+@pytest.mark.django_db
+def test_a_link_read_names_the_meeting_the_member_and_the_answer():
+    member = MemberFactory().user
+    meeting = MeetingFactory()
+    token = answer_token_make(user_id=member.pk, meeting_id=meeting.pk)
+    link = answer_links.answer_link_read(token=token, answer="maybe", visitor=AnonymousUser())
+    assert (link.refusal, link.meeting, link.member, link.response, link.reader) == (
+        "",
+        meeting,
+        member,
+        Response.TENTATIVE,
+        member,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("case", "refusal"),
+    [
+        ("cut token", answer_links.INVALID_TOKEN),
+        ("unknown answer", answer_links.UNKNOWN_ANSWER),
+        ("meeting deleted", answer_links.MEETING_GONE),
+        ("no longer a member", answer_links.NOT_MEMBER),
+        ("another member signed in", answer_links.OTHER_MEMBER),
+        ("cancelled", "cancelled"),
+        ("ended", "ended"),
+    ],
+)
+def test_a_link_read_says_why_it_cannot_be_used(case, refusal):
+    member = MemberFactory().user
+    meeting = MeetingFactory()
+    token = answer_token_make(user_id=member.pk, meeting_id=meeting.pk)
+    answer, visitor = "accept", AnonymousUser()
+    if case == "cut token":
+        token = token[:-5]
+    elif case == "unknown answer":
+        answer = "perhaps"
+    elif case == "meeting deleted":
+        meeting.delete()
+    elif case == "no longer a member":
+        member.is_active = False
+        member.save(update_fields=["is_active"])
+    elif case == "another member signed in":
+        visitor = MemberFactory().user
+    elif case == "cancelled":
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.save(update_fields=["status"])
+    else:
+        meeting.starts_at = timezone.now() - timedelta(hours=2)
+        meeting.ends_at = timezone.now() - timedelta(hours=1)
+        meeting.save(update_fields=["starts_at", "ends_at"])
+    link = answer_links.answer_link_read(token=token, answer=answer, visitor=visitor)
+    assert (link.refusal, link.member) == (refusal, None)

@@ -1,7 +1,8 @@
 """The review queue's own admin pages: one-click approval and the rejection page.
 
-:class:`members.admin.RegistrationAdmin` routes to these views and its bulk actions share the
-rejection page; decisions are made by :mod:`members.services`, as everywhere else.
+:class:`members.admin.registrations.RegistrationAdmin` routes to these views and its bulk
+actions share the rejection page; decisions are made by :mod:`members.services`, as everywhere
+else.
 """
 
 from django import forms
@@ -15,8 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
-from .models import Registration
+from .. import services
+from ..models import Registration
 
 
 class RejectForm(forms.Form):

@@ -1,92 +1,27 @@
-"""The review queue and the reference list of governments, in the Django admin.
+"""The review queue in the Django admin: the list of requests, their page and bulk actions.
 
-Decisions are made through :mod:`members.services`; this module only collects input. The
-queue's own pages (approve, reject) are in :mod:`members.admin_views`.
+Decisions are made through :mod:`members.services` and what the search and the filters find
+through :mod:`members.review_selectors`; this module only collects input. The queue's own pages
+(approve, reject) are in :mod:`members.admin.registration_views`.
 """
 
 from functools import partial
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.urls import path, re_path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
 
 from peernet.spreadsheets import changelist_rows
 
-from . import admin_views, eligibility, exports, services
-from .choices import FlagCode, OrganisationKind, Province, RegistrationStatus
-from .domains import domain_clean
-from .models import (
-    KnownDomain,
-    KnownOrganisation,
-    Registration,
-    RegistrationEvent,
-    RegistrationFlag,
-    User,
-    review_overdue,
-)
-
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "preferred_language", "is_staff"]
-    search_fields = ["email", "first_name", "last_name"]
-    fieldsets = (
-        (None, {"fields": ("email", "password")}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "preferred_language")}),
-        (
-            _("Permissions"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
-        ),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
-    )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
-
-
-class KnownDomainForm(forms.ModelForm):
-    class Meta:
-        model = KnownDomain
-        fields = ["domain"]
-
-    def clean_domain(self):
-        # Normalised here, so that the formset sees @Calgary.CA and calgary.ca as one domain.
-        return domain_clean(self.cleaned_data["domain"])
-
-
-class KnownDomainInline(admin.TabularInline):
-    model = KnownDomain
-    form = KnownDomainForm
-    extra = 1
-
-
-@admin.register(KnownOrganisation)
-class KnownOrganisationAdmin(TranslationAdmin):
-    list_display = ["name", "kind", "province", "domain_list"]
-    list_filter = ["kind", "province"]
-    search_fields = ["name_en", "name_fr", "domains__domain"]
-    inlines = [KnownDomainInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("domains")
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Requests awaiting a decision are assessed again against the edited list.
-        services.registration_flags_refresh_open()
-
-    @admin.display(description=_("domains"))
-    def domain_list(self, obj):
-        return ", ".join(domain.domain for domain in obj.domains.all())
+from .. import eligibility, exports, review_selectors, services
+from ..choices import FlagCode, OrganisationKind, Province, RegistrationStatus
+from ..models import Registration, RegistrationEvent, review_overdue
+from . import registration_views
 
 
 def _choice_label(choices, value):
@@ -103,22 +38,12 @@ class FlagFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("likely", _("Likely eligible (known government, no warning)")),
-            ("none", _("No flag")),
+            (review_selectors.FLAG_LIKELY, _("Likely eligible (known government, no warning)")),
+            (review_selectors.FLAG_NONE, _("No flag")),
         ] + list(FlagCode.choices)
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value == "likely":
-            return queryset.filter(eligibility.likely_eligible())
-        # EXISTS rather than a join: each request is looked up in the flags' index while the
-        # queue is read in its own order, and a request is never listed twice.
-        flags = RegistrationFlag.objects.filter(registration=OuterRef("pk"))
-        if value == "none":
-            return queryset.filter(~Exists(flags))
-        if value in FlagCode.values:
-            return queryset.filter(Exists(flags.filter(code=value)))
-        return queryset
+        return review_selectors.registrations_flagged(queryset=queryset, flag=self.value())
 
 
 class WaitingFilter(admin.SimpleListFilter):
@@ -227,42 +152,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("flags")
 
     def get_search_results(self, request, queryset, search_term):
-        """Every word is found in the name, e-mail address, organisation or job title (as
-        Django's search would), and names are also found without their accents or
-        apostrophes, however they were typed (Cote finds Côté, Skwxwu7mesh finds Sḵwx̱wú7mesh,
-        decomposed or not).
-
-        Each table is searched on its own, through a subquery, so that on PostgreSQL each
-        lookup reads its trigram index (members/migrations/0003_admin_indexes.py); a join
-        with one OR over both tables would read every row of both.
-        """
-        # PostgreSQL refuses a NUL character in a query: it can only be a mistake or a probe.
-        search_term = search_term.replace("\x00", "")
-        matches = Q()
-        for word in smart_split(search_term):
-            if word.startswith(('"', "'")) and word[0] == word[-1]:
-                word = unescape_string_literal(word)
-            if not word:
-                continue
-            matches &= self._word_matches(word)
-        folded = " ".join(eligibility.name_key(search_term, "").split())
-        if folded:
-            matches |= Q(
-                pk__in=Registration.objects.filter(person_key__contains=folded).values("pk")
-            )
-        if not matches:
-            return queryset, False
-        return queryset.filter(matches), False
-
-    @staticmethod
-    def _word_matches(word):
-        users = User.objects.filter(
-            Q(email__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
-        )
-        registrations = Registration.objects.filter(
-            Q(organisation_name__icontains=word) | Q(job_title__icontains=word)
-        )
-        return Q(user__in=users.values("pk")) | Q(pk__in=registrations.values("pk"))
+        found = review_selectors.registrations_search(queryset=queryset, search_term=search_term)
+        return found, False
 
     @admin.display(description=_("name"), ordering="user__last_name")
     def person(self, obj):
@@ -350,12 +241,12 @@ class RegistrationAdmin(admin.ModelAdmin):
         return [
             path(
                 "<int:pk>/approve/",
-                decision_view(admin_views.registration_approve_view),
+                decision_view(registration_views.registration_approve_view),
                 name="members_registration_approve",
             ),
             path(
                 "<int:pk>/reject/",
-                decision_view(admin_views.registration_reject_view),
+                decision_view(registration_views.registration_reject_view),
                 name="members_registration_reject",
             ),
             re_path(
@@ -413,7 +304,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Reject the selected requests…"))
     def reject_selected(self, request, queryset):
-        return admin_views.registration_reject_page(
+        return registration_views.registration_reject_page(
             self, request, list(queryset.select_related("user"))
         )
 
@@ -453,7 +344,5 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
-        extra_context["pending_count"] = Registration.objects.filter(
-            status=RegistrationStatus.PENDING
-        ).count()
+        extra_context["pending_count"] = review_selectors.registrations_pending_count()
         return super().changelist_view(request, extra_context)

@@ -1,4 +1,4 @@
-"""Meetings, answers and themes in the Django admin.
+"""Meetings in the Django admin: scheduling, changes, cancellation, answers and exports.
 
 Staff schedule, change and cancel meetings here; every one of those goes through
 :mod:`meetings.services`, which raises the SEQUENCE and mails the members.
@@ -9,7 +9,6 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,13 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from peernet.admin_mixins import ReadOnlyAdminMixin
 from peernet.spreadsheets import changelist_rows
 
-from . import exports, selectors, services
-from .choices import MeetingStatus
-from .models import CalendarReply, Invitation, Meeting, Theme
-from .timezones import EASTERN
+from .. import exports, selectors, services
+from ..choices import MeetingStatus
+from ..models import Meeting
+from ..timezones import EASTERN
 
 LANGUAGE_CODES = services.LANGUAGE_CODES
 
@@ -294,143 +292,3 @@ class MeetingAdmin(TranslationAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/meetings/meeting/cancel.html", context)
-
-
-@admin.register(Invitation)
-class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Who was invited and what they answered; answers are the members' own, so read-only."""
-
-    list_display = [
-        "meeting",
-        "user",
-        "response",
-        "response_channel",
-        "responded_at",
-        "delegation",
-        "wants_interpretation",
-    ]
-    list_filter = ["response", "response_channel", "wants_interpretation", "meeting"]
-    search_fields = ["user__email", "user__first_name", "user__last_name"]
-    list_select_related = ["meeting", "user"]
-
-    @admin.display(description=_("delegated to"), ordering="delegated_to")
-    def delegation(self, obj):
-        return obj.delegated_to or "—"
-
-
-@admin.register(CalendarReply)
-class CalendarReplyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """What reached the organiser's mailbox: answers recorded, and what staff should look at
-    (forwarded invitations, replies not believed, counter-proposals, other mail). Read-only:
-    the messages are evidence, not something to edit."""
-
-    list_display = [
-        "received_at",
-        "outcome",
-        "sender",
-        "attendee",
-        "partstat",
-        "meeting",
-        "detail",
-    ]
-    list_filter = ["outcome", "method", "partstat", "meeting"]
-    search_fields = ["sender", "attendee", "subject", "message_id"]
-    list_select_related = ["meeting"]
-    date_hierarchy = "received_at"
-    fields = [
-        "received_at",
-        "outcome",
-        "detail",
-        "sender",
-        "subject",
-        "message_id",
-        "method",
-        "uid",
-        "sequence",
-        "attendee",
-        "partstat",
-        "meeting",
-        "invitation",
-        "excerpt",
-    ]
-
-
-class AttachThemeForm(forms.Form):
-    meeting = forms.ModelChoiceField(
-        label=_("Meeting"),
-        queryset=Meeting.objects.none(),
-        help_text=_("The theme fills the meeting's theme in its language when that is empty."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = selectors.meetings_open()
-
-
-@admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
-    list_display = [
-        "title",
-        "language",
-        "vote_count",
-        "suggested_by",
-        "created_at",
-        "chosen_for",
-        "is_hidden",
-    ]
-    list_filter = ["is_hidden", "language"]
-    search_fields = ["title", "details"]
-    readonly_fields = ["suggested_by", "created_at"]
-    actions = ["attach_to_meeting"]
-
-    def get_queryset(self, request):
-        # Annotated before ordering: the ranking sorts on the vote count.
-        return (
-            self.model._default_manager.annotate(vote_count=Count("votes", distinct=True))
-            .select_related("suggested_by")
-            .prefetch_related("meetings")
-            .order_by(*self.get_ordering(request))
-        )
-
-    def get_ordering(self, request):
-        return ["-vote_count", "created_at"]
-
-    @admin.display(description=_("votes"), ordering="vote_count")
-    def vote_count(self, obj):
-        return obj.vote_count
-
-    @admin.display(description=_("chosen for"))
-    def chosen_for(self, obj):
-        return ", ".join(str(meeting) for meeting in obj.meetings.all()) or "—"
-
-    @admin.action(description=_("Choose the selected theme for a meeting"))
-    def attach_to_meeting(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, _("Select exactly one theme."), messages.WARNING)
-            return None
-        theme = queryset.get()
-        form = AttachThemeForm(request.POST if "meeting" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            meeting = form.cleaned_data["meeting"]
-            try:
-                services.theme_attach(theme=theme, meeting=meeting, actor=request.user)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    _("“%(theme)s” is the theme of “%(meeting)s”.")
-                    % {"theme": theme.title, "meeting": meeting},
-                    messages.SUCCESS,
-                )
-            return HttpResponseRedirect(reverse("admin:meetings_theme_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Choose a theme for a meeting"),
-            "opts": self.model._meta,
-            "theme": theme,
-            "form": form,
-            "queryset": queryset,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/meetings/theme/attach.html", context)
