@@ -15,9 +15,10 @@ from Redis costs one round trip. What is kept, and when:
 - The key holds the language of the address, scheme, host and path, so one language's page
   is never served in the other.
 - Every copy carries the content version it was made from (:mod:`.versions`). The apps name
-  the models their public pages show (:func:`pages_follow`, in their ``ready()``); a save,
-  delete or many-to-many change of one of them starts a new version, when it is made and
-  again when it is committed, and every kept page is made again at its next visit. A copy
+  the models their public pages show (:func:`pages_follow`, in their ``ready()``); any write
+  to one of them, a bulk ``update()`` or ``bulk_create()`` too, starts a new version, when it
+  is made and again when it is committed, and every kept page is made again at its next
+  visit. A copy
   also lasts no longer than ``PEERNET_PAGE_CACHE_SECONDS``, nor past the next moment
   returned by the callables the apps register in :data:`expiry_moments` (a meeting starts or
   ends, the registration page's notice changes).
@@ -35,7 +36,7 @@ every visit misses, and pages are made as usual.
 from .keeping import content_kept, expiry_moments
 from .middleware import KEY_PREFIX, PublicPageCacheMiddleware
 from .pages import public_form_page, public_page
-from .versions import pages_changed, pages_follow
+from .versions import pages_changed, pages_follow, pages_followed
 
 __all__ = [
     "KEY_PREFIX",
@@ -44,6 +45,7 @@ __all__ = [
     "expiry_moments",
     "pages_changed",
     "pages_follow",
+    "pages_followed",
     "public_form_page",
     "public_page",
 ]
