@@ -35,7 +35,7 @@ every visit misses, and pages are made as usual.
 
 from .keeping import content_kept, expiry_moments
 from .middleware import KEY_PREFIX, PublicPageCacheMiddleware
-from .pages import public_form_page, public_page
+from .pages import public_form_page, public_page, public_page_kind
 from .versions import pages_changed, pages_follow, pages_followed
 
 __all__ = [
@@ -48,4 +48,5 @@ __all__ = [
     "pages_followed",
     "public_form_page",
     "public_page",
+    "public_page_kind",
 ]
