@@ -18,13 +18,12 @@ from Redis costs one round trip. What is kept, and when:
   the models their public pages show (:func:`pages_follow`, in their ``ready()``); any write
   to one of them, a bulk ``update()`` or ``bulk_create()`` too, starts a new version, when it
   is made and again when it is committed, and every kept page is made again at its next
-  visit. A copy
-  also lasts no longer than ``PEERNET_PAGE_CACHE_SECONDS``, nor past the next moment
-  returned by the callables the apps register in :data:`expiry_moments` (a meeting starts or
-  ends, the registration page's notice changes).
-- Parts of other answers that are the same for everyone (a calendar feed's meetings) are
-  kept the same way, with :func:`content_kept` (:mod:`.keeping`), so that they change
-  together with the pages.
+  visit. A copy also lasts no longer than ``PEERNET_PAGE_CACHE_SECONDS``, nor past the next
+  moment returned by the callables the apps register in :data:`expiry_moments` (a meeting
+  starts or ends, the registration page's notice changes).
+- Parts of other answers that are the same for everyone (a calendar feed's meetings, the
+  registration page's blank form) are kept the same way, with :func:`content_kept`
+  (:mod:`.keeping`), so that they change together with the pages.
 
 The middleware (:mod:`.middleware`) sits outside the sessions, users and the database: a hit
 opens none of them. A copy holds the headers of the middleware below it (Permissions-Policy,

@@ -55,17 +55,21 @@ def entry_keep(key: str, version: str | None, **entry) -> None:
         cache.set(key, {"version": version, **entry}, timeout=seconds)
 
 
-def content_kept(name: str, make):
+def content_kept(name: str, make, *, made_from: str = ""):
     """What ``make()`` returns, kept like a public page: made from public content only, it
     is made again once that content changes, when a meeting starts or ends, or after
     ``PEERNET_PAGE_CACHE_SECONDS``. For a part of an answer that is the same for everyone
-    (the meetings of a member's calendar feed)."""
+    (the meetings of a member's calendar feed, the registration page's blank form).
+
+    ``made_from`` names what else the value follows from (a digest of a form's definition):
+    a value kept from something else is made again, in the place of the old one.
+    """
     if cache_seconds() <= 0:
         return make()
     key = f"{CONTENT_KEY_PREFIX}{name}"
     entry, version = entry_lookup(key)
-    if entry is not None:
+    if entry is not None and entry.get("made_from", "") == made_from:
         return entry["value"]
     value = make()
-    entry_keep(key, version, value=value)
+    entry_keep(key, version, value=value, made_from=made_from)
     return value
