@@ -2,6 +2,7 @@
 version on any write, a bulk one too, in every process from its start."""
 
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -139,6 +140,11 @@ def test_every_manager_of_a_followed_model_hands_out_the_followed_queryset(model
     # Django copies the managers again when its model cache is cleared.
     apps.clear_cache()
     assert isinstance(model._default_manager.all(), FollowedQuerySet)
+
+
+@pytest.mark.parametrize("model", FOLLOWED, ids=label)
+def test_a_followed_queryset_survives_pickling(model):
+    assert isinstance(pickle.loads(pickle.dumps(model.objects.none())), FollowedQuerySet)
 
 
 def test_unfollowed_models_keep_djangos_queryset():
