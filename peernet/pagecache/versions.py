@@ -101,7 +101,9 @@ class _FollowingManager(Manager):
 @functools.cache
 def _followed_queryset_class(base: type[QuerySet]) -> type[QuerySet]:
     # Called with the few queryset classes the followed models' managers make (Django's own,
-    # modeltranslation's MultilingualQuerySet): one subclass each, made once.
+    # modeltranslation's MultilingualQuerySet): one subclass each, made once. A translated
+    # model given a queryset of its own gets a new class from modeltranslation at each call:
+    # that queryset must then derive from FollowedQuerySet, which is never replaced.
     if base is QuerySet:
         return FollowedQuerySet
     return type(f"Followed{base.__name__}", (FollowedQuerySet, base), {"__module__": __name__})
