@@ -2,7 +2,6 @@
 account forms with bounds on what they accept."""
 
 import hashlib
-import threading
 
 from allauth.account import forms as account_forms
 from allauth.account.forms import SignupForm
@@ -19,6 +18,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from peernet.pagecache import content_kept
+
 from . import services
 from .choices import Language, OrganisationKind, Province
 from .fields import (
@@ -32,13 +33,6 @@ from .models import Registration, User
 from .validators import validate_no_control_characters, validate_person_name, validate_plain_text
 
 format_html_lazy = lazy(format_html, str)
-
-# Blank registration forms as HTML, by language, URL prefix and content version. The markup
-# follows from the code, the catalogues and the form's definition alone, so each process keeps
-# its own: one entry per language, a few more while a definition changes at run time.
-BLANK_MARKUPS_KEPT = 8
-_blank_markups: dict[tuple[str, str, str], SafeString] = {}
-_blank_markups_lock = threading.Lock()
 
 
 def _consent_label():
@@ -162,7 +156,8 @@ class RegistrationForm(SignupForm):
         each is required, its first value, its attributes and its choices.
 
         Labels and help texts are left out: they come from the code and the catalogues, which
-        do not change while a process runs, and reading them costs more than the rest (the
+        change only with a deployment (after which a kept markup, like a kept page, lasts
+        ``PEERNET_PAGE_CACHE_SECONDS`` at most), and reading them costs more than the rest (the
         password help asks every validator, the consent label reverses a URL).
         """
         described = []
@@ -184,20 +179,17 @@ class RegistrationForm(SignupForm):
 
     def blank_markup(self) -> SafeString | None:
         """The fields and button of this form as crispy renders them, made once per language
-        and content version and then reused; None for a form that must be rendered for its
-        request (bound, so with its answers and errors, or filled in from the request)."""
+        and content version and then kept with the public pages (so also made again when
+        they are); None for a form that must be rendered for its request (bound, so with its
+        answers and errors, or filled in from the request)."""
         if not self.is_blank():
             return None
         # The prefix is part of the privacy notice's address, in the consent label.
-        key = (get_language() or "", get_script_prefix(), self.content_version())
-        markup = _blank_markups.get(key)
-        if markup is None:
-            markup = render_crispy_form(self)
-            with _blank_markups_lock:
-                if len(_blank_markups) >= BLANK_MARKUPS_KEPT:
-                    _blank_markups.clear()
-                _blank_markups[key] = markup
-        return markup
+        return content_kept(
+            f"registration-form:{get_language() or ''}:{get_script_prefix()}",
+            lambda: render_crispy_form(self),
+            made_from=self.content_version(),
+        )
 
     def try_save(self, request):
         """Create the account, or answer as allauth does for an address that is already known.

@@ -48,7 +48,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "peernet.middleware.ClientAddressMiddleware",
-    # Anonymous visitors' copies of public pages (peernet/pagecache.py): a hit needs no
+    # Anonymous visitors' copies of public pages (peernet/pagecache/): a hit needs no
     # session, user or database; a copy holds the headers of the middleware below it
     # (Permissions-Policy, CSP) and gets those of the two above again.
     "peernet.pagecache.PublicPageCacheMiddleware",

@@ -4,25 +4,40 @@ reused, and never for a form that belongs to one request."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from members import forms
 from members.forms import RegistrationForm
+from peernet.pagecache import middleware, pages_changed
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# "A few": the most blank markups kept at once while the form's definition keeps changing.
+BLANK_MARKUPS_KEPT = 8
 
 
 @pytest.fixture(autouse=True)
-def _no_markup_kept(settings):
-    # The form's own markup store, under the page cache that would otherwise answer first.
-    settings.PEERNET_PAGE_CACHE_SECONDS = 0
-    forms._blank_markups.clear()
-    yield
-    forms._blank_markups.clear()
+def _no_page_kept(settings, monkeypatch):
+    # The form's markup is kept with the page cache's content; the whole page, which would
+    # otherwise answer first, is made for every request here.
+    settings.PEERNET_PAGE_CACHE_SECONDS = 60
+    monkeypatch.setattr(middleware, "page_key", lambda request: None)
+
+
+def kept_markups() -> dict:
+    """The kept blank markups by language, address prefix and the form's content version."""
+    kept = {}
+    for key in list(cache._cache):
+        name = key.partition("pages:content:registration-form:")[2]
+        entry = cache.get(key.partition(":1:")[2]) if name else None
+        if entry is not None:
+            language, _colon, prefix = name.partition(":")
+            kept[language, prefix, entry["made_from"]] = entry["value"]
+    return kept
 
 
 def register_url(language="en"):
@@ -55,7 +70,7 @@ def test_each_visitor_gets_their_own_csrf_token_once_in_the_form(client):
         form = html[html.index('<form method="post" action="/en/register/"') :]
         assert form.index("csrfmiddlewaretoken") < form.index('name="first_name"')
     # The kept markup holds no token: it is written by the page, outside it.
-    assert all("csrfmiddlewaretoken" not in markup for markup in forms._blank_markups.values())
+    assert all("csrfmiddlewaretoken" not in markup for markup in kept_markups().values())
 
 
 def test_a_kept_form_lets_the_visitor_register(client):
@@ -92,7 +107,7 @@ def test_the_kept_markup_never_crosses_languages(client):
     assert re.search(r'value="en"[^>]*checked', english)
     assert not re.search(r'value="fr"[^>]*checked', english)
     assert TOKEN.sub("", english) == TOKEN.sub("", english_again)
-    assert sorted(language for language, _prefix, _version in forms._blank_markups) == ["en", "fr"]
+    assert sorted(language for language, _prefix, _version in kept_markups()) == ["en", "fr"]
 
 
 @pytest.mark.parametrize(
@@ -161,7 +176,37 @@ def test_the_kept_markup_follows_a_change_of_a_fields_first_value(client, monkey
 
 def test_only_a_few_markups_are_kept(client, monkeypatch):
     province = RegistrationForm.base_fields["province"]
-    for number in range(forms.BLANK_MARKUPS_KEPT * 2):
+    for number in range(BLANK_MARKUPS_KEPT * 2):
         monkeypatch.setattr(province, "choices", [("", "—"), (f"X{number}", f"Region {number}")])
         assert f"Region {number}" in page(Client())
-        assert len(forms._blank_markups) <= forms.BLANK_MARKUPS_KEPT
+        assert len(kept_markups()) <= BLANK_MARKUPS_KEPT
+
+
+def test_one_markup_is_kept_per_language_whatever_the_definitions_it_went_through(
+    client, monkeypatch
+):
+    province = RegistrationForm.base_fields["province"]
+    for number in range(3):
+        monkeypatch.setattr(province, "choices", [("", "—"), (f"X{number}", f"Region {number}")])
+        page(Client())
+        page(Client(), "fr")
+    assert sorted((language, prefix) for language, prefix, _version in kept_markups()) == [
+        ("en", "/"),
+        ("fr", "/"),
+    ]
+
+
+def test_the_markup_is_made_again_with_the_public_pages(client, monkeypatch):
+    made = []
+    render = forms.render_crispy_form
+    monkeypatch.setattr(forms, "render_crispy_form", lambda form: made.append(1) or render(form))
+    page(client)
+    pages_changed()
+    page(Client())
+    assert len(made) == 2
+
+
+def test_nothing_is_kept_while_the_page_cache_is_off(client, settings):
+    settings.PEERNET_PAGE_CACHE_SECONDS = 0
+    assert 'name="first_name"' in page(client)
+    assert kept_markups() == {}
