@@ -16,8 +16,8 @@ it in the outbox in one statement, each message under its deduplication key, and
 was sent. A chunk run twice, beside another chunk, beside the sweep or beside a new member's
 own invitations waits for the locks and then finds the mail sent: every member gets each
 revision once. If the meeting changed since the chunk was queued so that the mail no longer
-fits, the chunk sends nothing: the task started by that change sends what does. A chunk task
-that is lost is made up by the sweep.
+fits, the chunk sends nothing: the task started by that change sends what does. A lost chunk
+task of invitations or cancellations is made up by the sweep (``invitations_sweep``).
 """
 
 import logging
