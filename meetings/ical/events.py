@@ -172,38 +172,59 @@ def _calendar(method: str, events: list[Event], *, name: str = "") -> str:
     return calendar_text(calendar)
 
 
-def calendar_request(
-    *, meeting: Meeting, attendee: Person, language: str, links: dict[str, str], now=None
+def _attendee_calendar(
+    method: str,
+    *,
+    meeting: Meeting,
+    attendee: Person,
+    language: str,
+    links: dict[str, str],
+    now,
+    **event_options,
 ) -> str:
-    """The iTIP REQUEST that invites one member, or updates their copy (RFC 5546, 3.2.2)."""
+    """One member's copy of the meeting, sent with ``method`` (iTIP, RFC 5546)."""
     with translation.override(language):
         event = _event(
             meeting,
             dtstamp=utc_time(now or timezone.now()),
-            with_join=True,
             links=links,
             host=calendar_address(organizer()),
             attendee=attendee,
-            rsvp=True,
+            **event_options,
         )
-        return _calendar("REQUEST", [event])
+        return _calendar(method, [event])
+
+
+def calendar_request(
+    *, meeting: Meeting, attendee: Person, language: str, links: dict[str, str], now=None
+) -> str:
+    """The iTIP REQUEST that invites one member, or updates their copy (RFC 5546, 3.2.2)."""
+    return _attendee_calendar(
+        "REQUEST",
+        meeting=meeting,
+        attendee=attendee,
+        language=language,
+        links=links,
+        now=now,
+        with_join=True,
+        rsvp=True,
+    )
 
 
 def calendar_cancel(
     *, meeting: Meeting, attendee: Person, language: str, links: dict[str, str], now=None
 ) -> str:
     """The iTIP CANCEL that removes the meeting from a member's calendar (RFC 5546, 3.2.5)."""
-    with translation.override(language):
-        event = _event(
-            meeting,
-            dtstamp=utc_time(now or timezone.now()),
-            with_join=False,
-            links=links,
-            host=calendar_address(organizer()),
-            attendee=attendee,
-            cancelled=True,
-        )
-        return _calendar("CANCEL", [event])
+    return _attendee_calendar(
+        "CANCEL",
+        meeting=meeting,
+        attendee=attendee,
+        language=language,
+        links=links,
+        now=now,
+        with_join=False,
+        cancelled=True,
+    )
 
 
 def calendar_publish(

@@ -9,6 +9,38 @@ from ..models import Invitation, Meeting
 from .mail_context import invitation_mail_context
 
 
+def _member_message_prepare(
+    *,
+    invitation: Invitation,
+    context: dict,
+    template: str,
+    dedupe_key: str,
+    carries_secret: bool,
+    calendar: str = "",
+    calendar_method: str = "",
+) -> OutboxMessage:
+    """Render ``meetings/email/<template>_*`` in the member's language, as the message of
+    purpose ``meetings.<template>``. Raises ``ValidationError`` when the member's address is not
+    one the outbox can send to."""
+    user = invitation.user
+    language = user.preferred_language
+    rendered = message_render(
+        template_prefix=f"meetings/email/{template}", context=context, language=language
+    )
+    return message_prepare(
+        to_email=user.email,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        language=language,
+        purpose=f"meetings.{template}",
+        dedupe_key=dedupe_key,
+        calendar=calendar,
+        calendar_method=calendar_method,
+        carries_secret=carries_secret,
+    )
+
+
 def calendar_message_prepare(
     *, invitation: Invitation, meeting: Meeting, template: str, method: str
 ) -> OutboxMessage:
@@ -32,16 +64,10 @@ def calendar_message_prepare(
         calendar = ical.calendar_request(
             meeting=meeting, attendee=attendee, language=language, links=context["links"]
         )
-    rendered = message_render(
-        template_prefix=f"meetings/email/{template}", context=context, language=language
-    )
-    return message_prepare(
-        to_email=user.email,
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        language=language,
-        purpose=f"meetings.{template}",
+    return _member_message_prepare(
+        invitation=invitation,
+        context=context,
+        template=template,
         dedupe_key=f"meetings.{method.lower()}:{invitation.pk}:{meeting.sequence}",
         calendar=calendar,
         calendar_method=method,
@@ -66,20 +92,11 @@ def new_time_message_prepare(
 
     Raises ``ValidationError`` when the member's address is not one the outbox can send to.
     """
-    user = invitation.user
-    language = user.preferred_language
-    rendered = message_render(
-        template_prefix="meetings/email/rescheduled",
+    language = invitation.user.preferred_language
+    return _member_message_prepare(
+        invitation=invitation,
         context=invitation_mail_context(invitation=invitation, meeting=meeting, language=language),
-        language=language,
-    )
-    return message_prepare(
-        to_email=user.email,
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        language=language,
-        purpose="meetings.rescheduled",
+        template="rescheduled",
         dedupe_key=new_time_dedupe_key(invitation_id=invitation.pk, sequence=sequence),
         # The links to answer again act for the member.
         carries_secret=True,

@@ -47,14 +47,8 @@ def queued_chunks(monkeypatch):
 
 
 def chunk_send(*, meeting_id: int, sequence: int, after: int | None, upto: int | None) -> int:
-    """One chunk of invitations, as the chunk task sends it."""
-    return services.calendar_mail_chunk_send(
-        kind=services.INVITATION,
-        meeting_id=meeting_id,
-        revision=services.Revision(sequence=sequence),
-        after=after,
-        upto=upto,
-    )
+    """One chunk of invitations, sent as its task sends it."""
+    return tasks.meeting_invitations_chunk_send_task.run(meeting_id, sequence, after, upto)
 
 
 def run(chunk) -> int:
