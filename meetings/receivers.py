@@ -1,19 +1,17 @@
 """Answers to the members app's signals (members never imports meetings)."""
 
-from django.db import transaction
 from django.dispatch import receiver
 
 from members.signals import member_approved, member_withdrawn
+from peernet.dispatch import task_start_on_commit
 
 from . import services
-from .tasks import member_invitations_send_task
 
 
 @receiver(member_approved, dispatch_uid="meetings.invite_new_member")
 def invite_new_member(sender, registration, **kwargs):
     # Sent inside the approving transaction: the task starts only if the approval commits.
-    user_id = registration.user_id
-    transaction.on_commit(lambda: member_invitations_send_task.delay(user_id))
+    task_start_on_commit("meetings.member_invitations_send", registration.user_id)
 
 
 @receiver(member_withdrawn, dispatch_uid="meetings.member_departure")

@@ -1,7 +1,7 @@
 """Members' answers and interpretation wishes."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +9,7 @@ from members import selectors as member_selectors
 
 from ..choices import AnswerChannel, Response
 from ..models import Invitation, Meeting
-from .invitations import invitation_deliver, invitation_get_or_create
+from .invitations import invitation_deliver
 
 
 class AnswerError(ValidationError):
@@ -24,6 +24,18 @@ def invitation_answer_check(*, meeting: Meeting, user) -> None:
         raise AnswerError(_("This meeting was cancelled."), code="cancelled")
     if meeting.has_ended:
         raise AnswerError(_("This meeting is over."), code="ended")
+
+
+def invitation_get_or_create(*, meeting: Meeting, user) -> Invitation:
+    defaults = {"wants_interpretation": member_selectors.member_wants_interpretation(user)}
+    try:
+        with transaction.atomic():
+            invitation, _created = Invitation.objects.get_or_create(
+                meeting=meeting, user=user, defaults=defaults
+            )
+    except IntegrityError:  # another worker created it between the lookup and the insert
+        invitation = Invitation.objects.get(meeting=meeting, user=user)
+    return invitation
 
 
 # What a member may answer; NEEDS_ACTION is where every invitation starts, never an answer.

@@ -1,12 +1,14 @@
 """What a member leaving means for their meetings."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from ..models import CalendarReply, Invitation
+from .calendar_kinds import DEPARTURE, Revision
+from .calendar_mail import calendar_mail_deliver
 from .feeds import feed_revoke
-from .invitations import calendar_mail_queue
 
 
 @transaction.atomic
@@ -19,10 +21,11 @@ def member_departure(*, user) -> None:
     CalendarReply.objects.filter(
         Q(sender__iexact=user.email) | Q(attendee__iexact=user.email)
     ).delete()
-    upcoming = Invitation.objects.filter(
-        user=user, meeting__ends_at__gt=timezone.now()
-    ).select_related("user", "meeting")
-    for invitation in upcoming:
-        if invitation.sequence_sent is not None and not invitation.meeting.is_cancelled:
-            calendar_mail_queue(invitation=invitation, meeting=invitation.meeting, kind="departure")
+    upcoming = Invitation.objects.filter(user=user, meeting__ends_at__gt=timezone.now())
+    departing = get_user_model().objects.filter(pk=user.pk)
+    sent_meetings = upcoming.filter(sequence_sent__isnull=False)
+    for meeting_id in sent_meetings.values_list("meeting_id", flat=True):
+        calendar_mail_deliver(
+            kind=DEPARTURE, meeting_id=meeting_id, revision=Revision(), members=departing
+        )
     upcoming.delete()

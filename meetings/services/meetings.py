@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peernet.dispatch import task_start_on_commit
+
 from .. import selectors
 from ..choices import MeetingStatus
 from ..models import Meeting
@@ -44,19 +46,16 @@ def _theme_fill(meeting: Meeting) -> None:
 
 
 def _invitations_dispatch(meeting: Meeting) -> None:
-    from ..tasks import meeting_invitations_send_task
-
-    meeting_id = meeting.pk
-    transaction.on_commit(lambda: meeting_invitations_send_task.delay(meeting_id))
+    task_start_on_commit("meetings.invitations_send", meeting.pk)
 
 
 def _reschedule_notices_dispatch(meeting: Meeting) -> None:
-    from ..tasks import meeting_reschedule_notices_send_task
-
-    meeting_id, sequence = meeting.pk, meeting.sequence
-    starts_at, ends_at = meeting.starts_at.isoformat(), meeting.ends_at.isoformat()
-    transaction.on_commit(
-        lambda: meeting_reschedule_notices_send_task.delay(meeting_id, sequence, starts_at, ends_at)
+    task_start_on_commit(
+        "meetings.reschedule_notices_send",
+        meeting.pk,
+        meeting.sequence,
+        meeting.starts_at.isoformat(),
+        meeting.ends_at.isoformat(),
     )
 
 
@@ -116,10 +115,7 @@ def meeting_cancel(*, meeting: Meeting, actor=None) -> Meeting:
     current.updated_at = timezone.now()
     current.save(update_fields=["status", "sequence", "updated_at"])
     logger.info("Meeting %s cancelled by %s", current.pk, actor)
-    from ..tasks import meeting_cancellations_send_task
-
-    meeting_id = current.pk
-    transaction.on_commit(lambda: meeting_cancellations_send_task.delay(meeting_id))
+    task_start_on_commit("meetings.cancellations_send", current.pk)
     return current
 
 

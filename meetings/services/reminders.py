@@ -10,7 +10,7 @@ from peernet.outbox.services import message_send_templated
 
 from ..choices import MeetingStatus, ReminderKind, Response
 from ..models import Invitation, Meeting, Reminder
-from .invitations import invitation_mail_context
+from .mail_context import invitation_mail_context
 
 REMINDER_LEAD = {ReminderKind.WEEK: timedelta(days=7), ReminderKind.DAY: timedelta(days=1)}
 

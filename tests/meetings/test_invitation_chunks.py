@@ -4,6 +4,7 @@ is made up by the sweep, and a change of the meeting mid-way sends only the newe
 
 import threading
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from meetings import services, tasks
 from meetings.choices import Response
 from meetings.models import Invitation, Meeting
-from meetings.services import invitations
+from meetings.services import calendar_kinds, calendar_mail
 from members.choices import RegistrationStatus
 from members.models import Registration
 from members.services import registration_withdraw
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.unit
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(invitations, "INVITATION_CHUNK", 2)
+    monkeypatch.setattr(calendar_mail, "CHUNK_SIZE", 2)
 
 
 @pytest.fixture
@@ -34,14 +35,20 @@ def queued_chunks(monkeypatch):
     queued = []
 
     def keep(task):
-        return lambda *arguments: queued.append((task, arguments))
+        return lambda arguments, **options: queued.append((task, arguments))
 
     for task in (
         tasks.meeting_invitations_chunk_send_task,
         tasks.meeting_cancellations_chunk_send_task,
+        tasks.meeting_reschedule_notices_chunk_send_task,
     ):
-        monkeypatch.setattr(task, "delay", keep(task))
+        monkeypatch.setattr(task, "apply_async", keep(task))
     return queued
+
+
+def chunk_send(*, meeting_id: int, sequence: int, after: int | None, upto: int | None) -> int:
+    """One chunk of invitations, sent as its task sends it."""
+    return tasks.meeting_invitations_chunk_send_task.run(meeting_id, sequence, after, upto)
 
 
 def run(chunk) -> int:
@@ -74,14 +81,14 @@ def sequences_sent(meeting) -> dict[str, int | None]:
 
 
 def test_ranges_cover_every_member_id_including_ones_not_listed():
-    assert invitations.member_ranges([], size=2) == []
-    assert invitations.member_ranges([7], size=2) == [(None, None)]
-    assert invitations.member_ranges([3, 5, 8, 13, 21], size=2) == [
+    assert calendar_mail.member_ranges([], size=2) == []
+    assert calendar_mail.member_ranges([7], size=2) == [(None, None)]
+    assert calendar_mail.member_ranges([3, 5, 8, 13, 21], size=2) == [
         (None, 5),
         (5, 13),
         (13, None),
     ]
-    assert invitations.member_ranges([3, 5, 8, 13], size=2) == [(None, 5), (5, None)]
+    assert calendar_mail.member_ranges([3, 5, 8, 13], size=2) == [(None, 5), (5, None)]
 
 
 def test_the_fan_out_shares_the_members_among_chunk_tasks(db, small_chunks, queued_chunks):
@@ -123,11 +130,7 @@ def test_chunks_running_at_the_same_time_send_one_message_per_member(small_chunk
     def chunk(after, upto):
         try:
             start.wait(timeout=10)
-            sent.append(
-                services.meeting_invitations_chunk_send(
-                    meeting_id=meeting.pk, sequence=0, after=after, upto=upto
-                )
-            )
+            sent.append(chunk_send(meeting_id=meeting.pk, sequence=0, after=after, upto=upto))
         except Exception as error:  # reported below, in the test's thread
             errors.append(error)
         finally:
@@ -150,7 +153,7 @@ def test_chunks_running_at_the_same_time_send_one_message_per_member(small_chunk
 def test_a_member_answering_while_their_chunk_runs_neither_deadlocks_nor_gets_two(monkeypatch):
     first, answering = members(2)
     meeting = MeetingFactory()
-    prepare = invitations.calendar_mail_prepare
+    prepare = calendar_kinds.calendar_message_prepare
     answered, errors = threading.Event(), []
 
     def answer():
@@ -171,7 +174,7 @@ def test_a_member_answering_while_their_chunk_runs_neither_deadlocks_nor_gets_tw
             assert not answered.wait(timeout=1)
         return prepare(**arguments)
 
-    monkeypatch.setattr(invitations, "calendar_mail_prepare", prepare_while_answering)
+    monkeypatch.setattr(calendar_kinds, "calendar_message_prepare", prepare_while_answering)
     assert services.meeting_invitations_send(meeting=meeting) == 2
     thread.join(timeout=30)
 
@@ -296,13 +299,52 @@ def test_cancellations_go_out_in_chunks_once_each(db, small_chunks, queued_chunk
     assert requests_by_member("meetings.cancellation") == {user.email: 1 for user in everyone}
 
 
+def test_new_time_notices_go_out_in_chunks_once_each(db, small_chunks, queued_chunks):
+    everyone = members(3)
+    meeting = MeetingFactory()
+    services.meeting_invitations_send(meeting=meeting)
+    Invitation.objects.filter(meeting=meeting).update(response=Response.DECLINED)
+    services.meeting_update(
+        meeting=meeting,
+        starts_at=meeting.starts_at + timedelta(hours=2),
+        ends_at=meeting.ends_at + timedelta(hours=2),
+    )
+    moved = Meeting.objects.get(pk=meeting.pk)
+    change = {
+        "meeting_id": moved.pk,
+        "sequence": moved.sequence,
+        "starts_at": moved.starts_at,
+        "ends_at": moved.ends_at,
+    }
+
+    assert services.meeting_reschedule_notices_send(**change) == 3
+    assert [task.name for task, _ in queued_chunks] == [
+        "meetings.reschedule_notices_chunk_send"
+    ] * 2
+    assert [run(chunk) for chunk in queued_chunks] == [2, 1]
+    assert [run(chunk) for chunk in queued_chunks] == [0, 0]
+    queued_chunks.clear()
+    assert services.meeting_reschedule_notices_send(**change) == 0
+    assert queued_chunks == []
+    assert requests_by_member("meetings.rescheduled") == {user.email: 1 for user in everyone}
+    # Their calendar copies are left as they were.
+    assert set(sequences_sent(meeting).values()) == {0}
+
+
 def test_a_meeting_not_cancelled_queues_no_cancellations(db, queued_chunks):
     members(2)
     meeting = MeetingFactory()
     services.meeting_invitations_send(meeting=meeting)
     assert services.meeting_cancellations_fan_out(meeting=meeting) == 0
     assert (
-        services.meeting_cancellations_chunk_send(meeting_id=meeting.pk, after=None, upto=None) == 0
+        services.calendar_mail_chunk_send(
+            kind=services.CANCELLATION,
+            meeting_id=meeting.pk,
+            revision=services.Revision(),
+            after=None,
+            upto=None,
+        )
+        == 0
     )
     assert queued_chunks == []
 
@@ -331,7 +373,7 @@ def test_a_broker_that_refuses_the_chunks_has_the_fan_out_send_them_itself(
         calls.append(arguments)
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(tasks.meeting_invitations_chunk_send_task, "delay", broker_down)
+    monkeypatch.setattr(tasks.meeting_invitations_chunk_send_task, "apply_async", broker_down)
     assert services.meeting_invitations_fan_out(meeting=meeting) == 5
     assert len(calls) == 1  # the first refusal is enough: the rest are not offered
     assert requests_by_member() == {user.email: 1 for user in everyone}
@@ -349,15 +391,11 @@ def test_a_chunk_costs_the_same_queries_for_few_or_many_members(db):
     meeting = MeetingFactory()
     few = members(2)
     with CaptureQueriesContext(connection) as small:
-        sent = services.meeting_invitations_chunk_send(
-            meeting_id=meeting.pk, sequence=0, after=None, upto=None
-        )
+        sent = chunk_send(meeting_id=meeting.pk, sequence=0, after=None, upto=None)
     assert sent == 2
     more = members_named("more", 10)
     with CaptureQueriesContext(connection) as large:
-        sent = services.meeting_invitations_chunk_send(
-            meeting_id=meeting.pk, sequence=0, after=few[-1].pk, upto=None
-        )
+        sent = chunk_send(meeting_id=meeting.pk, sequence=0, after=few[-1].pk, upto=None)
     assert sent == len(more)
     assert len(large) == len(small), [query["sql"][:80] for query in large]
     # Its members; the meeting's key lock and the invitations' insert; the invitations' lock,

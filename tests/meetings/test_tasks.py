@@ -1,11 +1,14 @@
 """Celery tasks: named, thin, take ids, and safe to run twice or on a deleted row."""
 
+import ast
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
 
+import meetings
 from meetings import tasks
 from meetings.models import Invitation
 from tests.meetings.factories import InvitationFactory, MeetingFactory
@@ -70,3 +73,26 @@ def test_member_task_invites(member, mailoutbox, django_capture_on_commit_callba
 def test_periodic_tasks_run(db):
     assert tasks.reminders_send_task.delay().get() == 0
     assert tasks.invitations_sweep_task.delay().get() == 0
+
+
+def _imports(path: Path) -> list[tuple[ast.stmt, bool]]:
+    """Every import in a module, with whether it sits at the module's top level."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top = {id(node) for node in tree.body}
+    return [
+        (node, id(node) in top)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+
+
+def test_services_start_tasks_by_name_and_never_import_them():
+    """Tasks call services; a service that imported a task module would close a circle."""
+    package = Path(meetings.__file__).parent
+    modules = [*sorted((package / "services").glob("*.py")), package / "tasks.py"]
+    for path in modules:
+        for node, at_top in _imports(path):
+            assert at_top, f"{path.name}:{node.lineno} imports inside a function"
+            if path.name != "tasks.py" and isinstance(node, ast.ImportFrom):
+                assert "tasks" not in (node.module or "").split("."), (path.name, node.module)
+                assert "tasks" not in [alias.name for alias in node.names], path.name
