@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "cohorts",
+    # Last: the staff's dashboard shows the outbox's section after those of the apps above.
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -283,16 +285,9 @@ if REDIS_URL:
         }
     }
 
-# Wiring between programmes that must not import each other: the registration page names
-# the next meeting through this callable (returns an object with ``title`` and ``starts_at``).
-PEERNET_NEXT_MEETING = "meetings.selectors.meeting_next"
-# ... and the home page lists the upcoming meetings through this one (a queryset, soonest first).
-PEERNET_UPCOMING_MEETINGS = "meetings.selectors.meetings_upcoming"
 # Public pages are kept for anonymous visitors this many seconds at most (0: never), and never
 # past the moments the apps register (peernet/pagecache.py, expiry_moments).
 PEERNET_PAGE_CACHE_SECONDS = env.int("PEERNET_PAGE_CACHE_SECONDS", default=60)
-# Sections of the member's page contributed by other apps: callables (request, registration).
-PEERNET_MEMBER_PANELS = ["meetings.panels.member_panel"]
 
 # Requests that waited longer than this many days stand out in the review queue.
 PEERNET_REVIEW_WARNING_DAYS = 5
@@ -313,8 +308,6 @@ PEERNET_OUTBOX_SENDING_GRACE_SECONDS = env.float(
     "PEERNET_OUTBOX_SENDING_GRACE_SECONDS", default=180
 )
 PEERNET_OUTBOX_RECORD_RETRY_SECONDS = env.float("PEERNET_OUTBOX_RECORD_RETRY_SECONDS", default=90)
-# Sections other apps add to a member's data export: callables (user) -> (name, data).
-PEERNET_MEMBER_DATA_EXPORTERS = []
 
 LOGGING = {
     "version": 1,
@@ -339,26 +332,12 @@ STATICFILES_DIRS += [
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 COHORTS_MAP_TILE_URL = env("COHORTS_MAP_TILE_URL", default="")
 COHORTS_MAP_TILE_ATTRIBUTION = env("COHORTS_MAP_TILE_ATTRIBUTION", default="")
-# A member whose organisation belongs to a community sees that profile on their page.
-PEERNET_MEMBER_PANELS += ["cohorts.panels.member_community_panel"]
 
 # Meetings: reminders 7 days and 1 day before (a unique row per member, meeting and kind keeps
 # them from going twice), and a sweep that sends whatever a lost task did not.
 CELERY_BEAT_SCHEDULE |= {
     "meetings-reminders": {"task": "meetings.reminders_send", "schedule": 15 * 60.0},
     "meetings-invitations-sweep": {"task": "meetings.invitations_sweep", "schedule": 30 * 60.0},
-}
-# A member's data export includes their invitations, answers, feed and themes.
-PEERNET_MEMBER_DATA_EXPORTERS += ["meetings.exports.member_data"]
-
-# Uploaded files that anyone may download, as "app_label.Model.field" → the lookups a row must
-# match: peernet/media.py serves a file under MEDIA_URL only when such a row names it, so
-# nothing else left in MEDIA_ROOT is reachable. A roadmap document can only exist on a
-# published roadmap (a database constraint); the lookup says so again where it matters.
-PEERNET_PUBLIC_MEDIA = {
-    "cohorts.Community.logo": {},
-    "cohorts.Community.roadmap_document": {"roadmap_status": "published"},
-    "cohorts.ProgrammePartner.logo": {},
 }
 
 
@@ -437,15 +416,7 @@ CELERY_BEAT_SCHEDULE["meetings-replies-poll"] = {
     "options": {"expire_seconds": 55},
 }
 
-# The staff dashboard on the admin's first page: each callable takes the request (None for
-# the daily digest) and returns a peernet.dashboard.Panel or None (peernet/dashboard.py).
-PEERNET_DASHBOARD_PANELS = [
-    "members.dashboard.dashboard_panel",
-    "meetings.dashboard.dashboard_panel",
-    "cohorts.dashboard.dashboard_panel",
-    "peernet.outbox.dashboard.dashboard_panel",
-]
-# The staff digest at 8:00 Eastern whatever CELERY_TIMEZONE says (peernet/digest.py); its
+# The staff digest at 8:00 Eastern whatever CELERY_TIMEZONE says (staff/digest.py); its
 # dedupe key holds the day, so a second run on the same day sends nothing.
 from zoneinfo import ZoneInfo  # noqa: E402
 
