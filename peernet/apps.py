@@ -3,8 +3,8 @@ from django.db.models.signals import post_migrate
 
 
 class PeernetConfig(AppConfig):
-    """The project package as an app: site-wide templates, template tags, commands and the
-    translations that override libraries' wording."""
+    """The project package as an app: the site-wide template tags, the demo-data command, and
+    the sites framework's one site kept in step with SITE_URL."""
 
     name = "peernet"
     verbose_name = "PeerNet"
