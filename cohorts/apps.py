@@ -10,9 +10,13 @@ class CohortsConfig(AppConfig):
     verbose_name = _("Cohorts")
 
     def ready(self):
+        from members.seams import member_panels
+        from peernet.media import PublicFileField, public_file_fields
         from peernet.pagecache import pages_follow
+        from staff.seams import dashboard_panels
 
-        from . import models
+        from . import dashboard, models, panels
+        from .choices import RoadmapStatus
 
         # Everything the public cohort pages show; expressions of interest are not shown.
         pages_follow(
@@ -24,3 +28,17 @@ class CohortsConfig(AppConfig):
             models.Advisor,
             models.ProgrammePartner,
         )
+        # The uploads anyone may download. A roadmap document can only exist on a published
+        # roadmap (a database constraint); the lookup says so again where it matters.
+        public_file_fields.register(PublicFileField(models.Community, "logo"))
+        public_file_fields.register(
+            PublicFileField(
+                models.Community,
+                "roadmap_document",
+                lookups={"roadmap_status": RoadmapStatus.PUBLISHED},
+            )
+        )
+        public_file_fields.register(PublicFileField(models.ProgrammePartner, "logo"))
+        # What cohorts adds to the member's page and the staff dashboard.
+        member_panels.register(panels.member_community_panel)
+        dashboard_panels.register(dashboard.dashboard_panel)

@@ -1,4 +1,4 @@
-"""The cohorts' section of the staff dashboard (``settings.PEERNET_DASHBOARD_PANELS``): new
+"""The cohorts' section of the staff dashboard (registered in ``cohorts/apps.py``): new
 expressions of interest, in one query."""
 
 from django.conf import settings
@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from peernet import dashboard
+from staff import dashboard
 
 from .choices import InterestStatus
 from .models import ExpressionOfInterest

@@ -1,7 +1,8 @@
-"""The cohorts section of a member's page (settings.PEERNET_MEMBER_PANELS).
+"""The cohorts section of a member's page (``members.seams.member_panels``).
 
-members/ does not know this app: its page calls the callables named in settings, and this
-one answers when the member's organisation is linked to a community profile.
+members/ does not know this app: its page calls what the apps registered (``cohorts/apps.py``
+registers this), and this one answers when the member's organisation is linked to a community
+profile.
 """
 
 from . import selectors

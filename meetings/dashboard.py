@@ -1,4 +1,4 @@
-"""The meetings' section of the staff dashboard (``settings.PEERNET_DASHBOARD_PANELS``):
+"""The meetings' section of the staff dashboard (registered in ``meetings/apps.py``):
 calendar replies that were not recorded as answers, the next meetings with their answers, and
 answers and interpretation requests per meeting.
 
@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from peernet import dashboard
+from staff import dashboard
 
 from . import selectors
 from .choices import MeetingStatus, ReplyOutcome, Response

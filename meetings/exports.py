@@ -1,7 +1,7 @@
 """What leaves the meetings app as a file: attendance and interpretation requests for staff
 (CSV or XLSX: the meetings of the admin list with their counts, everyone invited to them, or
 everyone invited to one meeting), and the meetings section of a member's data export
-(``settings.PEERNET_MEMBER_DATA_EXPORTERS``)."""
+(``members.seams.member_data_exporters``, registered in ``meetings/apps.py``)."""
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _

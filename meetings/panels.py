@@ -1,4 +1,5 @@
-"""The meetings section of a member's page (``settings.PEERNET_MEMBER_PANELS``)."""
+"""The meetings section of a member's page (``members.seams.member_panels``, registered in
+``meetings/apps.py``)."""
 
 from django.db.models import F, FilteredRelation, Q
 from django.utils.translation import get_language

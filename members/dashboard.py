@@ -1,4 +1,4 @@
-"""The review queue's section of the staff dashboard (``settings.PEERNET_DASHBOARD_PANELS``).
+"""The review queue's section of the staff dashboard (registered in ``members/apps.py``).
 
 Every figure is one aggregate query, whatever the number of requests. The links use the
 query parameters of the review queue's own filters (members/admin.py), so that each count
@@ -16,11 +16,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from peernet import dashboard
+from staff import dashboard
 
 from .choices import OrganisationKind, Province, RegistrationStatus
 from .models import Registration, review_overdue
 
+# The promise made to registrants: a request is processed within a week.
+REVIEW_PROMISE_DAYS = 7
 MONTHS_SHOWN = 12
 # Outcomes of a request, in the order the chart stacks them.
 OUTCOMES = [
@@ -66,14 +68,14 @@ def dashboard_panel(request) -> dashboard.Panel | None:
             "The oldest has waited %(days)d days; the promise is a decision within "
             "%(promise)d days.",
             oldest_days,
-        ) % {"days": oldest_days, "promise": dashboard.REVIEW_PROMISE_DAYS}
+        ) % {"days": oldest_days, "promise": REVIEW_PROMISE_DAYS}
     items = [
         dashboard.Item(
             label=_("Requests awaiting review"),
             count=figures["pending"],
             url=_queue_url(status__exact=RegistrationStatus.PENDING),
             detail=pending_detail,
-            needs_attention=oldest_days > dashboard.REVIEW_PROMISE_DAYS,
+            needs_attention=oldest_days > REVIEW_PROMISE_DAYS,
         ),
         dashboard.Item(
             label=_("Requests waiting more than %(days)d days") % {"days": warning_days},
@@ -154,7 +156,7 @@ def _waiting_seconds():
 def _decision_figures(queryset, months, zone) -> dict:
     """Per month of decision: median and 90th percentile in days, count, and how many were
     decided within the promise."""
-    promise = dashboard.REVIEW_PROMISE_DAYS * DAY_SECONDS
+    promise = REVIEW_PROMISE_DAYS * DAY_SECONDS
     if connection.vendor == "postgresql":
         rows = (
             queryset.annotate(
@@ -220,7 +222,7 @@ def decision_time_chart(*, now=None) -> dashboard.Chart:
         ) % {
             "total": total,
             "share": round(100 * total_within / total),
-            "promise": dashboard.REVIEW_PROMISE_DAYS,
+            "promise": REVIEW_PROMISE_DAYS,
         }
     else:
         summary = _("No request was decided in the last 12 months.")
@@ -237,8 +239,8 @@ def decision_time_chart(*, now=None) -> dashboard.Chart:
                 label=_("90th percentile"), values=[days(m, "slowest") for m in months]
             ),
         ],
-        reference=dashboard.REVIEW_PROMISE_DAYS,
-        reference_label=_("%(days)d days promised") % {"days": dashboard.REVIEW_PROMISE_DAYS},
+        reference=REVIEW_PROMISE_DAYS,
+        reference_label=_("%(days)d days promised") % {"days": REVIEW_PROMISE_DAYS},
         extra_columns=[
             dashboard.Series(label=_("Decisions"), values=decided),
             dashboard.Series(label=_("Decided within the week (per cent)"), values=shares),

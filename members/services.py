@@ -16,6 +16,7 @@ from peernet.outbox.services import message_send_templated, messages_forget
 from . import eligibility
 from .choices import RegistrationStatus
 from .models import Registration, RegistrationEvent, RegistrationFlag, User
+from .seams import member_data_exporters
 from .signals import member_approved, member_withdrawn
 
 PRIVACY_NOTICE_VERSION = "2026-11"
@@ -261,12 +262,8 @@ def member_profile_update(*, registration: Registration, actor: User, **fields) 
 def member_data_export(*, user: User) -> dict:
     """Everything PeerNet keeps about a person, for them to take away (JSON-serialisable).
 
-    Other programmes add their own sections through settings.PEERNET_MEMBER_DATA_EXPORTERS:
-    callables taking the user and returning (section name, data).
+    Other programmes add their own sections through :data:`members.seams.member_data_exporters`.
     """
-    from django.conf import settings
-    from django.utils.module_loading import import_string
-
     registration = Registration.objects.filter(user=user).first()
     data = {
         "account": {
@@ -308,8 +305,8 @@ def member_data_export(*, user: User) -> dict:
                 for event in registration.events.all()
             ],
         }
-    for path in getattr(settings, "PEERNET_MEMBER_DATA_EXPORTERS", []):
-        name, section = import_string(path)(user)
+    for exporter in member_data_exporters:
+        name, section = exporter(user)
         data[name] = section
     return data
 

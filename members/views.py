@@ -1,40 +1,23 @@
 """Pages of the members app: registration, the member's page, profile and privacy notice."""
 
-from datetime import timedelta
-
 from allauth.account.views import SignupView
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 
 from peernet.pagecache import public_form_page, public_page
-from peernet.views import next_meeting
 
 from . import services
 from .choices import RegistrationStatus
 from .forms import ProfileForm
 from .models import Registration
-
-# Members should join at least this long before a meeting to be sure of their invitation.
-INVITATION_WINDOW = timedelta(days=7)
-
-
-def register_notice_changes_at():
-    """When the registration page's notice about the next meeting changes ("register soon to
-    be invited"), if that is still to come; the page cache keeps no copy past it."""
-    meeting = next_meeting()
-    if meeting is None:
-        return None
-    moment = meeting.starts_at - INVITATION_WINDOW
-    return moment if moment > timezone.now() else None
+from .registration_notice import invitation_window_closing, next_meeting
+from .seams import member_panels
 
 
 @public_form_page
@@ -55,9 +38,7 @@ class RegisterView(SignupView):
         context["form_markup"] = context["form"].blank_markup()
         meeting = next_meeting()
         context["next_meeting"] = meeting
-        context["invitation_window_closing"] = bool(
-            meeting and meeting.starts_at - timezone.now() < INVITATION_WINDOW
-        )
+        context["invitation_window_closing"] = invitation_window_closing(meeting)
         return context
 
     def form_invalid(self, form):
@@ -76,13 +57,12 @@ class MemberHomeView(LoginRequiredMixin, TemplateView):
         )
         context["registration"] = registration
         context["RegistrationStatus"] = RegistrationStatus
-        # Other programmes add their own sections (meetings, ...) through this hook, so that
-        # members/ does not import them: each callable takes the request and the registration
-        # and returns None or a dict with a "template" key and that template's context.
+        # Other programmes add their own sections (meetings, ...) through members.seams, so
+        # that members/ does not import them.
         panels = []
         if registration is not None:
-            for path in settings.PEERNET_MEMBER_PANELS:
-                panel = import_string(path)(self.request, registration)
+            for member_panel in member_panels:
+                panel = member_panel(self.request, registration)
                 if panel:
                     panels.append(panel)
         context["member_panels"] = panels

@@ -2,25 +2,29 @@
 
 The portal has no web server in front of it, so it serves ``MEDIA_URL`` itself, in every
 environment. Nothing under ``MEDIA_ROOT`` is reachable by its name alone: a file is served only
-when a row declared in ``PEERNET_PUBLIC_MEDIA`` names it, so a file left in the folder, a draft
-or anything reached by ``../`` answers 404. The response's type comes from the file's first
-bytes, never from its name or the request, and the file is sandboxed so that a document that
-slipped past the upload checks cannot run script in the portal's origin.
+when a row of a file field that an app declared public (:data:`public_file_fields`) names it,
+so a file left in the folder, a draft or anything reached by ``../`` answers 404. The
+response's type comes from the file's first bytes, never from its name or the request, and the
+file is sandboxed so that a document that slipped past the upload checks cannot run script in
+the portal's origin.
 """
 
 import logging
 import os
 import posixpath
 import stat
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.conf import settings
+from django.db import models
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import re_path
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.http import require_safe
+
+from .seams import Seam
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +33,25 @@ logger = logging.getLogger(__name__)
 MEDIA_MAX_AGE = 3600
 SANDBOX_POLICY = "sandbox; default-src 'none'"
 _SNIFF_BYTES = 16
+
+
+@dataclass(frozen=True)
+class PublicFileField:
+    """A file field whose files anyone may download, from the rows that match ``lookups``."""
+
+    model: type[models.Model]
+    field_name: str
+    lookups: Mapping[str, object] = field(default_factory=dict)
+
+    def __call__(self, name: str) -> bool:
+        """Whether such a row names the stored file ``name``."""
+        rows = self.model._default_manager.filter(**{self.field_name: name}, **self.lookups)
+        return rows.exists()
+
+
+# The file fields whose files are public: the apps register a PublicFileField for each in their
+# AppConfig.ready() (cohorts: the logos and the published roadmaps).
+public_file_fields: Seam[PublicFileField] = Seam("public file fields")
 
 
 @dataclass(frozen=True)
@@ -77,13 +100,8 @@ def media_name_clean(name: str) -> str | None:
 
 
 def media_is_public(name: str) -> bool:
-    """Whether a row declared in ``PEERNET_PUBLIC_MEDIA`` names this file."""
-    for declared, lookups in settings.PEERNET_PUBLIC_MEDIA.items():
-        app_label, model_name, field_name = declared.split(".")
-        model = apps.get_model(app_label, model_name)
-        if model._default_manager.filter(**{field_name: name}, **lookups).exists():
-            return True
-    return False
+    """Whether a row of a file field declared in :data:`public_file_fields` names this file."""
+    return any(public_file_field(name) for public_file_field in public_file_fields)
 
 
 def _media_open(name: str):

@@ -8,8 +8,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from members.views import RegisterView
-
-from . import views
+from staff.views import HomeView
 
 # The admin's own login form has no rate limit and no second factor: its address leads to
 # allauth's login (keeping `next`), and a signed-in person who is not staff gets a 403 page.
@@ -20,7 +19,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.HomeView.as_view(), name="home"),
+    path("", HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
     # allauth's own sign-up address shows PeerNet's registration form.
     path("accounts/signup/", RegisterView.as_view(), name="account_signup"),

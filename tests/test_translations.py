@@ -14,7 +14,7 @@ import pytest
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["manage.py", "peernet", "members", "meetings", "cohorts", "templates", "locale"]
+SOURCES = ["manage.py", "peernet", "members", "meetings", "cohorts", "staff", "templates", "locale"]
 
 
 def _catalogue_problems(po_file: Path) -> list[str]:

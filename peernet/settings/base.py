@@ -1,12 +1,14 @@
 """Settings shared by every environment, read from the environment (README lists them)."""
 
-import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import environ
-from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from .celery import *  # noqa: F403
+from .celery import REDIS_URL
+from .security import *  # noqa: F403
+from .security import CONTENT_SECURITY_POLICY, csp_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -43,6 +45,8 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "cohorts",
+    # Last: the staff's dashboard shows the outbox's section after those of the apps above.
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +141,7 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "peernet" / "locale_overrides"]
 USE_I18N = True
 TIME_ZONE = "America/Toronto"
+CELERY_TIMEZONE = TIME_ZONE
 USE_TZ = True
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
@@ -225,54 +230,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Staff who are told of new work (expressions of interest, ...). Comma-separated addresses.
 PEERNET_STAFF_EMAILS = env.list("PEERNET_STAFF_EMAILS", default=["network@peernet.example"])
 
-# Celery: Redis as broker when REDIS_URL is set, otherwise tasks run in-process.
-REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
-CELERY_TASK_EAGER_PROPAGATES = False
-CELERY_TASK_ACKS_LATE = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = "default"
-# Only sending waits in the mail queue: the sweep, which rescues a backlog, must not queue
-# behind it. Outbox retries use no countdown (the sweep dispatches them when due), so Redis's
-# visibility timeout never has to outlast a back-off.
-CELERY_TASK_ROUTES = {
-    "outbox.send": {"queue": "mail"},
-    "outbox.send_batch": {"queue": "mail"},
-}
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A broker that is down must not hang a request: publishing gives up quickly, and the
-# periodic outbox sweep sends whatever was stored but not handed over.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.2,
-}
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    # A Redis that accepts connections but never answers (frozen, failing over, behind a
-    # dropped NAT entry) would hold a request forever: kombu's Redis transport sets no socket
-    # timeout of its own. A publish and its one retry, which reconnects and pings, take at
-    # most three of these, so a frozen broker costs a request about 1.5 s.
-    "socket_timeout": 0.5,
-    "socket_connect_timeout": 0.5,
-    # A publish that timed out may still have reached Redis: redis-py must not send it again.
-    "retry_on_timeout": False,
-}
-CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {
-    # A sweep not run within its minute is dropped, as the next one does the same work
-    # (django-celery-beat's name for a task's "expires").
-    "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0, "options": {"expire_seconds": 55}},
-    "members-purge": {"task": "members.registrations_purge", "schedule": 6 * 3600.0},
-    "outbox-purge": {"task": "outbox.purge", "schedule": 24 * 3600.0},
-}
-
+# The cache shares Celery's Redis (peernet/settings/celery.py).
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -283,16 +241,9 @@ if REDIS_URL:
         }
     }
 
-# Wiring between programmes that must not import each other: the registration page names
-# the next meeting through this callable (returns an object with ``title`` and ``starts_at``).
-PEERNET_NEXT_MEETING = "meetings.selectors.meeting_next"
-# ... and the home page lists the upcoming meetings through this one (a queryset, soonest first).
-PEERNET_UPCOMING_MEETINGS = "meetings.selectors.meetings_upcoming"
 # Public pages are kept for anonymous visitors this many seconds at most (0: never), and never
 # past the moments the apps register (peernet/pagecache.py, expiry_moments).
 PEERNET_PAGE_CACHE_SECONDS = env.int("PEERNET_PAGE_CACHE_SECONDS", default=60)
-# Sections of the member's page contributed by other apps: callables (request, registration).
-PEERNET_MEMBER_PANELS = ["meetings.panels.member_panel"]
 
 # Requests that waited longer than this many days stand out in the review queue.
 PEERNET_REVIEW_WARNING_DAYS = 5
@@ -313,8 +264,6 @@ PEERNET_OUTBOX_SENDING_GRACE_SECONDS = env.float(
     "PEERNET_OUTBOX_SENDING_GRACE_SECONDS", default=180
 )
 PEERNET_OUTBOX_RECORD_RETRY_SECONDS = env.float("PEERNET_OUTBOX_RECORD_RETRY_SECONDS", default=90)
-# Sections other apps add to a member's data export: callables (user) -> (name, data).
-PEERNET_MEMBER_DATA_EXPORTERS = []
 
 LOGGING = {
     "version": 1,
@@ -338,82 +287,9 @@ STATICFILES_DIRS += [
 # The admin's language tabs (modeltranslation) need jQuery UI: served here, not from its CDN.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 COHORTS_MAP_TILE_URL = env("COHORTS_MAP_TILE_URL", default="")
+# The tile server, when one is set, is the one other origin the map's images come from.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += csp_origin(COHORTS_MAP_TILE_URL)
 COHORTS_MAP_TILE_ATTRIBUTION = env("COHORTS_MAP_TILE_ATTRIBUTION", default="")
-# A member whose organisation belongs to a community sees that profile on their page.
-PEERNET_MEMBER_PANELS += ["cohorts.panels.member_community_panel"]
-
-# Meetings: reminders 7 days and 1 day before (a unique row per member, meeting and kind keeps
-# them from going twice), and a sweep that sends whatever a lost task did not.
-CELERY_BEAT_SCHEDULE |= {
-    "meetings-reminders": {"task": "meetings.reminders_send", "schedule": 15 * 60.0},
-    "meetings-invitations-sweep": {"task": "meetings.invitations_sweep", "schedule": 30 * 60.0},
-}
-# A member's data export includes their invitations, answers, feed and themes.
-PEERNET_MEMBER_DATA_EXPORTERS += ["meetings.exports.member_data"]
-
-# Uploaded files that anyone may download, as "app_label.Model.field" → the lookups a row must
-# match: peernet/media.py serves a file under MEDIA_URL only when such a row names it, so
-# nothing else left in MEDIA_ROOT is reachable. A roadmap document can only exist on a
-# published roadmap (a database constraint); the lookup says so again where it matters.
-PEERNET_PUBLIC_MEDIA = {
-    "cohorts.Community.logo": {},
-    "cohorts.Community.roadmap_document": {"roadmap_status": "published"},
-    "cohorts.ProgrammePartner.logo": {},
-}
-
-
-def _csp_source(url_template: str) -> list[str]:
-    """The origin of a tile server's URL template, {s} subdomains as a wildcard."""
-    parts = urlsplit(url_template)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return []
-    host = re.sub(r"\{[^}]*\}", "*", parts.netloc)
-    return [f"{parts.scheme}://{host}"]
-
-
-# Content-Security-Policy (django-csp), enforced in every environment so that the browser tests
-# see what production sends. Pages carry no inline script, style or event handler: scripts and
-# style sheets are the portal's own files. JSON data blocks (<script type="application/json">:
-# the map's settings, allauth's WebAuthn forms) are never run and need no nonce; a template
-# that must run inline script marks it with nonce="{{ request.csp_nonce }}". Images: data:
-# URLs are Bootstrap's own icons (form controls, the close button), written in its style sheet.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:", *_csp_source(COHORTS_MAP_TILE_URL)],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "frame-ancestors": [NONE],
-        "form-action": [SELF],
-    }
-}
-
-# Browser features the portal never uses are switched off for it and anything it embeds;
-# WebAuthn (security keys and passkeys) stays available to the portal's own pages.
-PEERNET_PERMISSIONS_POLICY = {
-    "accelerometer": [],
-    "autoplay": [],
-    "camera": [],
-    "display-capture": [],
-    "encrypted-media": [],
-    "geolocation": [],
-    "gyroscope": [],
-    "hid": [],
-    "magnetometer": [],
-    "microphone": [],
-    "midi": [],
-    "payment": [],
-    "publickey-credentials-create": ["self"],
-    "publickey-credentials-get": ["self"],
-    "screen-wake-lock": [],
-    "serial": [],
-    "usb": [],
-    "xr-spatial-tracking": [],
-}
 
 # Calendar replies (iMIP, RFC 6047). Invitations name PEERNET_ORGANIZER_EMAIL as ORGANIZER, so
 # calendar clients send their answers there; PeerNet reads that mailbox over IMAP
@@ -431,27 +307,3 @@ PEERNET_REPLY_IMAP_UNPROCESSABLE_FOLDER = env(
 )
 # Messages read per poll: a backlog is worked through over several polls, each one short.
 PEERNET_REPLY_IMAP_BATCH = env.int("PEERNET_REPLY_IMAP_BATCH", default=100)
-CELERY_BEAT_SCHEDULE["meetings-replies-poll"] = {
-    "task": "meetings.replies_poll",
-    "schedule": 60.0,
-    "options": {"expire_seconds": 55},
-}
-
-# The staff dashboard on the admin's first page: each callable takes the request (None for
-# the daily digest) and returns a peernet.dashboard.Panel or None (peernet/dashboard.py).
-PEERNET_DASHBOARD_PANELS = [
-    "members.dashboard.dashboard_panel",
-    "meetings.dashboard.dashboard_panel",
-    "cohorts.dashboard.dashboard_panel",
-    "peernet.outbox.dashboard.dashboard_panel",
-]
-# The staff digest at 8:00 Eastern whatever CELERY_TIMEZONE says (peernet/digest.py); its
-# dedupe key holds the day, so a second run on the same day sends nothing.
-from zoneinfo import ZoneInfo  # noqa: E402
-
-from django_celery_beat.tzcrontab import TzAwareCrontab  # noqa: E402
-
-CELERY_BEAT_SCHEDULE["staff-digest"] = {
-    "task": "peernet.staff_digest",
-    "schedule": TzAwareCrontab(minute="0", hour="8", tz=ZoneInfo("America/Toronto")),
-}

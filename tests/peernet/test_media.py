@@ -14,6 +14,7 @@ from PIL import Image
 from cohorts import uploads
 from cohorts.choices import RoadmapStatus
 from cohorts.models import Community
+from peernet.media import PublicFileField, public_file_fields
 from tests.cohorts.factories import CommunityFactory, ProgrammePartnerFactory
 from tests.members.factories import MemberFactory
 
@@ -220,9 +221,15 @@ def test_a_roadmap_document_cannot_outlive_its_publication():
         Community.objects.filter(pk=community.pk).update(roadmap_status=RoadmapStatus.COMING_SOON)
 
 
-def test_the_declared_lookups_decide_what_is_public(client, settings):
+@pytest.fixture
+def logos_public_with_a_published_roadmap():
+    logos = PublicFileField(Community, "logo", lookups={"roadmap_status": "published"})
+    with public_file_fields.replaced(logos):
+        yield
+
+
+def test_the_declared_lookups_decide_what_is_public(client, logos_public_with_a_published_roadmap):
     # The allow-list is data: here a logo is public only with a published roadmap.
-    settings.PEERNET_PUBLIC_MEDIA = {"cohorts.Community.logo": {"roadmap_status": "published"}}
     shown = CommunityFactory(logo=checked_logo())
     hidden = CommunityFactory(logo=checked_logo(), roadmap_status=RoadmapStatus.COMING_SOON)
     assert client.get(shown.logo.url).status_code == 200

@@ -78,7 +78,7 @@ def test_an_unreachable_database_in_a_view_gives_the_translated_outage_page(db, 
     def fail(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr("peernet.views.HomeView.get_context_data", fail)
+    monkeypatch.setattr("staff.views.HomeView.get_context_data", fail)
     response = Client(raise_request_exception=False).get("/fr/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -102,7 +102,7 @@ def test_a_programming_error_stays_a_server_error(db, monkeypatch):
     def fail(*args, **kwargs):
         raise ProgrammingError('relation "meetings_meeting" does not exist')
 
-    monkeypatch.setattr("peernet.views.HomeView.get_context_data", fail)
+    monkeypatch.setattr("staff.views.HomeView.get_context_data", fail)
     response = Client(raise_request_exception=False).get("/en/")
     assert response.status_code == 500
     assert "Retry-After" not in response

@@ -6,7 +6,7 @@ and the page asks for the panels only when it is drawn.
 
 from django import template
 
-from peernet import dashboard
+from staff import dashboard
 
 register = template.Library()
 

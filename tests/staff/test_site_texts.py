@@ -2,7 +2,6 @@
 shows at once through the page cache, the fallback to English and its mark in the admin, the
 cleaning of hostile input, and who may edit."""
 
-import importlib
 import re
 
 import pytest
@@ -14,15 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from peernet.models import SiteText, SiteTextKey
+from meetings.selectors import meeting_next
 from peernet.richtext import page_text_clean
+from staff.models import SiteText, SiteTextKey
+from staff.seams import upcoming_meetings
+from staff.site_text_defaults import site_texts_create
 from tests.meetings.factories import MeetingFactory
 from tests.members.factories import StaffFactory
 
 pytestmark = pytest.mark.unit
 
-DEFAULTS = importlib.import_module("peernet.migrations.0002_site_texts_defaults")
-UPCOMING = "meetings.selectors.meetings_upcoming"
 MAILTO = (
     '<a href="mailto:network@peernet.example" rel="noopener noreferrer nofollow">'
     "network@peernet.example</a>"
@@ -33,8 +33,15 @@ MAILTO = (
 def site_texts(db):
     """The rows the data migration creates (a transactional test elsewhere may have flushed
     them)."""
-    DEFAULTS.site_texts_create(django_apps, None)
+    site_texts_create(django_apps)
     return {text.key: text for text in SiteText.objects.all()}
+
+
+@pytest.fixture
+def only_the_next_meeting():
+    """The home page's list from a source that knows the next meeting alone."""
+    with upcoming_meetings.replaced(lambda: [meeting for meeting in [meeting_next()] if meeting]):
+        yield
 
 
 def url(name, language="en", **kwargs):
@@ -44,7 +51,7 @@ def url(name, language="en", **kwargs):
 
 def change_url(text, language="en"):
     with translation.override(language):
-        return reverse("admin:peernet_sitetext_change", args=[text.pk])
+        return reverse("admin:staff_sitetext_change", args=[text.pk])
 
 
 def change_form(text, **values):
@@ -169,8 +176,7 @@ def test_the_meetings_and_cohorts_pages_open_with_their_introduction(name, langu
     assert f'<div class="lead site-text"><p>{words}' in html
 
 
-def test_the_home_page_lists_the_upcoming_meetings_with_their_times(settings):
-    settings.PEERNET_UPCOMING_MEETINGS = UPCOMING
+def test_the_home_page_lists_the_upcoming_meetings_with_their_times():
     first = MeetingFactory(title_en="Heat pumps", title_fr="Thermopompes")
     MeetingFactory(
         title_en="Later", title_fr="Plus tard", starts_at=first.starts_at.replace(year=2099)
@@ -182,8 +188,7 @@ def test_the_home_page_lists_the_upcoming_meetings_with_their_times(settings):
     assert "Thermopompes</a> — " in french and "13 h 00 – 14 h 00 (heure de l’Est)" in french
 
 
-def test_without_the_list_the_home_page_names_the_next_meeting(settings):
-    settings.PEERNET_UPCOMING_MEETINGS = ""
+def test_without_the_list_the_home_page_names_the_next_meeting(only_the_next_meeting):
     MeetingFactory(title_en="Heat pumps")
     assert "Heat pumps</a>" in page(url("home"))
 
@@ -195,7 +200,6 @@ def test_with_no_meeting_the_home_page_says_so():
 
 def test_the_home_page_reads_the_same_number_of_queries_for_any_number_of_meetings(settings):
     settings.PEERNET_PAGE_CACHE_SECONDS = 0
-    settings.PEERNET_UPCOMING_MEETINGS = UPCOMING
     counts = []
     for _ in range(2):
         MeetingFactory()
@@ -207,9 +211,7 @@ def test_the_home_page_reads_the_same_number_of_queries_for_any_number_of_meetin
         page(url("home"))
     counts.append(len(queries))
     assert counts[0] == counts[1] == counts[2]
-    texts = [
-        query["sql"] for query in queries.captured_queries if "peernet_sitetext" in query["sql"]
-    ]
+    texts = [query["sql"] for query in queries.captured_queries if "staff_sitetext" in query["sql"]]
     assert len(texts) == 1
 
 
@@ -288,7 +290,7 @@ def test_a_missing_french_text_falls_back_to_english_and_is_marked_in_the_admin(
     french = page(url("home", "fr"))
     assert '<h2 id="home-expect-heading" lang="en">What members can expect</h2>' in french
     assert '<div lang="en"><p>Good company.</p></div>' in french
-    changelist = staff_client.get(url("admin:peernet_sitetext_changelist")).content.decode()
+    changelist = staff_client.get(url("admin:staff_sitetext_changelist")).content.decode()
     assert changelist.count('class="translation-missing"') == 1
     assert "Missing: French (the other language is shown)" in changelist
     form = staff_client.get(change_url(expect, "fr")).content.decode()
@@ -424,8 +426,8 @@ def test_staff_with_the_permission_can_change(staff_without_permission, site_tex
 def test_no_one_adds_or_deletes_a_text(staff_client, site_texts):
     purpose = site_texts["home.purpose"]
     with translation.override("en"):
-        add = reverse("admin:peernet_sitetext_add")
-        delete = reverse("admin:peernet_sitetext_delete", args=[purpose.pk])
+        add = reverse("admin:staff_sitetext_add")
+        delete = reverse("admin:staff_sitetext_delete", args=[purpose.pk])
     assert staff_client.get(add).status_code == 403
     assert staff_client.post(delete, {"post": "yes"}).status_code == 403
     assert SiteText.objects.count() == len(SiteTextKey.values)

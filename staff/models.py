@@ -2,17 +2,18 @@
 introductions of the meetings and cohorts pages.
 
 Each text has a fixed key that a template asks for; staff change the words, in English and
-French (:mod:`peernet.translation`), never the set of keys, which the migrations create. What
-is computed (the upcoming meetings and their times) stays in the templates.
+French (:mod:`staff.translation`), never the set of keys, which the migrations create from
+:mod:`staff.site_text_defaults`. What is computed (the upcoming meetings and their times) stays
+in the templates.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from .languages import language_codes
-from .richtext import page_text_clean
-from .text import one_line
+from peernet.languages import language_codes
+from peernet.richtext import page_text_clean
+from peernet.text import one_line
 
 
 class SiteTextKey(models.TextChoices):

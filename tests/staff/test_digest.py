@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from peernet.celery import app
-from peernet.digest import PURPOSE, staff_digest_send, staff_digest_send_task
 from peernet.outbox.models import MessageStatus, OutboxMessage
+from staff.digest import PURPOSE, staff_digest_send
+from staff.tasks import staff_digest_send_task
 from tests.members.factories import RegistrationFactory
 
 STAFF = ["staff@peernet.example", "Coach@Peernet.example"]

@@ -1,6 +1,9 @@
-"""The outbox's section of the staff dashboard (``settings.PEERNET_DASHBOARD_PANELS``):
-messages that failed lately, and delivery per week. Two queries, whatever the number of
-messages; the weeks are read off the index on ``created_at``."""
+"""The outbox's section of the staff dashboard: messages that failed lately, and delivery per
+week. Two queries, whatever the number of messages; the weeks are read off the index on
+``created_at``.
+
+It lives here rather than in ``peernet/outbox`` because the outbox is plumbing, which knows no
+app; the staff app registers it (``staff/apps.py``), after the apps' own sections."""
 
 from datetime import timedelta
 
@@ -12,9 +15,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from peernet import dashboard
-
-from .models import MessageStatus, OutboxMessage
+from peernet.outbox.models import MessageStatus, OutboxMessage
+from staff import dashboard
 
 WEEKS_SHOWN = 12
 WAITING = [MessageStatus.QUEUED, MessageStatus.SENDING]

@@ -15,8 +15,8 @@ from cohorts.choices import InterestStatus
 from meetings.choices import ReplyOutcome, Response
 from meetings.models import CalendarReply
 from members.choices import RegistrationStatus
-from peernet import dashboard
 from peernet.outbox.models import MessageStatus, OutboxMessage
+from staff import dashboard
 from tests.cohorts.factories import ExpressionOfInterestFactory
 from tests.meetings.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory, RegistrationFactory, StaffFactory

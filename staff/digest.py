@@ -1,19 +1,22 @@
 """The staff digest: one e-mail a day to ``PEERNET_STAFF_EMAILS`` when something waits past
 the warning threshold or failed, listing what needs doing now (the dashboard's items).
 
-The items come from the dashboard's panels (``settings.PEERNET_DASHBOARD_PANELS``), asked with
+The items come from the dashboard's panels (:data:`staff.seams.dashboard_panels`), asked with
 no request, so this module knows no app. The dedupe key holds the day in Eastern time: the
-beat entry running twice, or a worker retrying, sends nobody a second digest that day.
+beat entry running twice, or a worker retrying (:mod:`staff.tasks`), sends nobody a second
+digest that day.
 """
 
-from celery import shared_task
 from django.conf import settings
 from django.utils import timezone, translation
 
-from . import dashboard
-from .outbox.models import OutboxMessage
-from .outbox.services import message_send_templated
+from peernet.outbox.models import OutboxMessage
+from peernet.outbox.services import message_send_templated
 
+from . import dashboard
+
+# The purpose and dedupe keys of the messages already sent carry the name the digest had when
+# it lived in the peernet package: kept, so that a day's digest is still never sent twice.
 PURPOSE = "peernet.staff_digest"
 
 
@@ -55,8 +58,3 @@ def staff_digest_send(*, now=None) -> int:
         )
         queued += 1
     return queued
-
-
-@shared_task(name="peernet.staff_digest")
-def staff_digest_send_task() -> int:
-    return staff_digest_send()

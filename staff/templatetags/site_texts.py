@@ -1,4 +1,4 @@
-"""The texts of the public pages that staff write (peernet.models.SiteText), for templates.
+"""The texts of the public pages that staff write (staff.models.SiteText), for templates.
 
 ``{% site_texts "home" as sections %}`` reads every text of a page in one query, in the order
 staff gave them. Each comes cleaned again and marked with the language it is written in when
@@ -15,8 +15,8 @@ from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
 
 from peernet.languages import language_codes
-from peernet.models import SiteText
 from peernet.richtext import page_text_render
+from staff.models import SiteText
 
 register = template.Library()
 

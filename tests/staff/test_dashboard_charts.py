@@ -15,8 +15,8 @@ from members.dashboard import (
     members_by_province_chart,
     requests_by_month_chart,
 )
-from peernet.outbox.dashboard import delivery_chart
 from peernet.outbox.models import MessageStatus, OutboxMessage
+from staff.dashboard.outbox import delivery_chart
 from tests.meetings.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory, RegistrationFactory
 

@@ -2,24 +2,20 @@
 finds no WCAG 2.1 AA violation in either language, with the defaults and after an edit that
 leaves the French missing (the English shown is marked with its language)."""
 
-import importlib
-
 import pytest
 from django.apps import apps as django_apps
 
-from peernet.models import SiteText
+from staff.models import SiteText
+from staff.site_text_defaults import site_texts_create
 from tests.meetings.factories import MeetingFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-DEFAULTS = importlib.import_module("peernet.migrations.0002_site_texts_defaults")
-
 
 @pytest.fixture(autouse=True)
-def site_texts(settings):
-    settings.PEERNET_UPCOMING_MEETINGS = "meetings.selectors.meetings_upcoming"
+def site_texts():
     # A transactional test starts from whatever the last flush left: the migration's rows.
-    DEFAULTS.site_texts_create(django_apps, None)
+    site_texts_create(django_apps)
     MeetingFactory.create_batch(2)
 
 

@@ -1,0 +1,32 @@
+"""The home page: the network's own words (staff.models.SiteText, read by the template) around
+the upcoming meetings, which are computed at each rendering."""
+
+from django.views.generic import TemplateView
+
+from peernet.pagecache import public_page
+
+from .seams import upcoming_meetings
+
+# The home page lists this many of the upcoming meetings; the meetings page lists them all.
+HOME_MEETINGS_SHOWN = 3
+
+
+def meetings_upcoming(limit: int) -> list:
+    """The first ``limit`` meetings not over yet, soonest first, from the sources registered in
+    :data:`staff.seams.upcoming_meetings`."""
+    meetings = []
+    for source in upcoming_meetings:
+        meetings += source()[: limit - len(meetings)]
+        if len(meetings) >= limit:
+            break
+    return meetings
+
+
+@public_page
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["upcoming_meetings"] = meetings_upcoming(HOME_MEETINGS_SHOWN)
+        return context
