@@ -4,11 +4,11 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from members.views import RegisterView
-from staff.views import HomeView
+from staff.views import HomeView, page_texts_admin_moved
 
 # The admin's own login form has no rate limit and no second factor: its address leads to
 # allauth's login (keeping `next`), and a signed-in person who is not staff gets a 403 page.
@@ -20,6 +20,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
+    re_path(r"^admin/peernet/sitetext/(?P<rest>.*)$", page_texts_admin_moved),
     path("admin/", admin.site.urls),
     # allauth's own sign-up address shows PeerNet's registration form.
     path("accounts/signup/", RegisterView.as_view(), name="account_signup"),

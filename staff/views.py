@@ -1,6 +1,7 @@
 """The home page: the network's own words (staff.models.SiteText, read by the template) around
 the upcoming meetings, which are computed at each rendering."""
 
+from django.http import HttpResponsePermanentRedirect
 from django.views.generic import TemplateView
 
 from peernet.pagecache import public_page
@@ -30,3 +31,12 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["upcoming_meetings"] = meetings_upcoming(HOME_MEETINGS_SHOWN)
         return context
+
+
+def page_texts_admin_moved(request, rest: str):
+    """The page texts' admin pages lived under the portal's own app label before the staff app
+    held them: a bookmark to one of those addresses leads to the same page at its new one."""
+    prefix = request.path[: request.path.index("/admin/peernet/")]
+    query = request.META.get("QUERY_STRING", "")
+    address = f"{prefix}/admin/staff/sitetext/{rest}"
+    return HttpResponsePermanentRedirect(f"{address}?{query}" if query else address)

@@ -431,3 +431,16 @@ def test_no_one_adds_or_deletes_a_text(staff_client, site_texts):
     assert staff_client.get(add).status_code == 403
     assert staff_client.post(delete, {"post": "yes"}).status_code == 403
     assert SiteText.objects.count() == len(SiteTextKey.values)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_page_texts_former_admin_addresses_lead_to_their_new_ones(site_texts, language):
+    text = site_texts[SiteTextKey.HOME_PURPOSE]
+    new = change_url(text, language)
+    old = new.replace("/admin/staff/sitetext/", "/admin/peernet/sitetext/")
+    response = Client().get(old, {"_changelist_filters": "q=x"})
+    assert response.status_code == 301
+    assert response["Location"] == f"{new}?_changelist_filters=q%3Dx"
+    listing = url("admin:staff_sitetext_changelist", language)
+    response = Client().get(listing.replace("/staff/", "/peernet/"))
+    assert (response.status_code, response["Location"]) == (301, listing)
