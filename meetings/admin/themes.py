@@ -6,9 +6,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from peernet.admin_mixins import confirmation_page_render
 
 from .. import selectors, services
 from ..models import Meeting, Theme
@@ -83,13 +84,12 @@ class ThemeAdmin(admin.ModelAdmin):
                     messages.SUCCESS,
                 )
             return HttpResponseRedirect(reverse("admin:meetings_theme_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Choose a theme for a meeting"),
-            "opts": self.model._meta,
-            "theme": theme,
-            "form": form,
-            "queryset": queryset,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/meetings/theme/attach.html", context)
+        return confirmation_page_render(
+            self,
+            request,
+            template="admin/meetings/theme/attach.html",
+            title=_("Choose a theme for a meeting"),
+            theme=theme,
+            form=form,
+            queryset=queryset,
+        )
