@@ -87,6 +87,17 @@ def confirmation_page_render(
     )
 
 
+def decision_report(model_admin, request, *, decide: Callable[[], object], success: str) -> None:
+    """Call ``decide()`` and tell the staff member how it went: the service's refusal
+    (``ValidationError``) as an error, otherwise ``success``."""
+    try:
+        decide()
+    except ValidationError as error:
+        model_admin.message_user(request, " ".join(error.messages), messages.ERROR)
+    else:
+        model_admin.message_user(request, success, messages.SUCCESS)
+
+
 def selection_decide(
     model_admin, request, rows: Iterable, decide: Callable[[object], object]
 ) -> int:

@@ -3,13 +3,12 @@ meeting (:func:`meetings.services.theme_attach`)."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from peernet.admin_mixins import confirmation_page_render
+from peernet.admin_mixins import confirmation_page_render, decision_report
 
 from .. import selectors, services
 from ..models import Meeting, Theme
@@ -72,17 +71,15 @@ class ThemeAdmin(admin.ModelAdmin):
         form = AttachThemeForm(request.POST if "meeting" in request.POST else None)
         if form.is_bound and form.is_valid():
             meeting = form.cleaned_data["meeting"]
-            try:
-                services.theme_attach(theme=theme, meeting=meeting, actor=request.user)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    _("“%(theme)s” is the theme of “%(meeting)s”.")
-                    % {"theme": theme.title, "meeting": meeting},
-                    messages.SUCCESS,
-                )
+            decision_report(
+                self,
+                request,
+                decide=lambda: services.theme_attach(
+                    theme=theme, meeting=meeting, actor=request.user
+                ),
+                success=_("“%(theme)s” is the theme of “%(meeting)s”.")
+                % {"theme": theme.title, "meeting": meeting},
+            )
             return HttpResponseRedirect(reverse("admin:meetings_theme_changelist"))
         return confirmation_page_render(
             self,

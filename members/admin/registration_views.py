@@ -7,7 +7,7 @@ else.
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from peernet.admin_mixins import confirmation_page_render, selection_decide
+from peernet.admin_mixins import confirmation_page_render, decision_report, selection_decide
 
 from .. import services
 from ..models import Registration
@@ -55,17 +55,15 @@ def registration_approve_view(request, pk, *, model_admin):
     if request.method != "POST":
         return HttpResponseRedirect(reverse("admin:members_registration_change", args=[pk]))
     registration = _registration_get(pk)
-    try:
-        services.registration_approve(registration=registration, reviewer=request.user)
-    except ValidationError as error:
-        model_admin.message_user(request, " ".join(error.messages), messages.ERROR)
-    else:
-        model_admin.message_user(
-            request,
-            _("%(name)s was approved; the welcome e-mail is on its way.")
-            % {"name": registration.user.get_full_name()},
-            messages.SUCCESS,
-        )
+    decision_report(
+        model_admin,
+        request,
+        decide=lambda: services.registration_approve(
+            registration=registration, reviewer=request.user
+        ),
+        success=_("%(name)s was approved; the welcome e-mail is on its way.")
+        % {"name": registration.user.get_full_name()},
+    )
     return HttpResponseRedirect(_queue_url(request))
 
 

@@ -1,11 +1,12 @@
-"""The decision over an admin selection (peernet/admin_mixins.py): every row is tried, a row
-the service refuses is named in a warning, and the count is of the rows decided."""
+"""The decisions that admin pages report (peernet/admin_mixins.py): over a selection every row
+is tried, a row the service refuses is named in a warning and the count is of the rows
+decided; a single decision says either the service's refusal or its success."""
 
 import pytest
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
-from peernet.admin_mixins import selection_decide
+from peernet.admin_mixins import decision_report, selection_decide
 
 pytestmark = pytest.mark.unit
 
@@ -34,3 +35,15 @@ def test_nothing_selected_decides_nothing_and_says_nothing():
     model_admin = _ModelAdmin()
     assert selection_decide(model_admin, None, rows=[], decide=_decide) == 0
     assert model_admin.said == []
+
+
+def test_a_single_decision_reports_the_refusal_as_an_error():
+    model_admin = _ModelAdmin()
+    decision_report(model_admin, None, decide=lambda: _decide("late"), success="Done.")
+    assert model_admin.said == [("Too late. Ask again.", messages.ERROR)]
+
+
+def test_a_single_decision_reports_its_success():
+    model_admin = _ModelAdmin()
+    decision_report(model_admin, None, decide=lambda: _decide("first"), success="Done.")
+    assert model_admin.said == [("Done.", messages.SUCCESS)]
