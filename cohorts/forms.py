@@ -75,7 +75,7 @@ class CommunityFilterForm(forms.Form):
         )
 
     def filters(self) -> dict:
-        """The valid filters, as keyword arguments of :func:`cohorts.selectors.cohort_list`."""
+        """The valid filters, as keyword arguments of :func:`cohorts.selectors.cohort_groups`."""
         self.is_valid()  # keeps the valid fields in cleaned_data even when another is not
         data = self.cleaned_data
         return {

@@ -71,14 +71,21 @@ def _size_check(file, limit: int) -> None:
         )
 
 
+def _read_within(file, limit: int) -> bytes:
+    """The file's bytes, refused when there are more than `limit`: the size the upload
+    claims is checked before reading, and the size read after, as a claim can be wrong."""
+    _size_check(file, limit)
+    data = _read_all(file)
+    if len(data) > limit:
+        _size_check(ContentFile(data), limit)
+    return data
+
+
 def logo_validate(file) -> None:
     """Refuse anything that is not a PNG, JPEG or WebP image of a reasonable size."""
     if _already_stored(file):
         return
-    _size_check(file, LOGO_MAX_BYTES)
-    data = _read_all(file)
-    if len(data) > LOGO_MAX_BYTES:
-        _size_check(ContentFile(data), LOGO_MAX_BYTES)
+    data = _read_within(file, LOGO_MAX_BYTES)
     if _looks_like_markup(data[:1024]):
         raise ValidationError(
             _(
@@ -142,10 +149,7 @@ def roadmap_validate(file) -> None:
     """Refuse anything that is not a PDF document of a reasonable size."""
     if _already_stored(file):
         return
-    _size_check(file, ROADMAP_MAX_BYTES)
-    data = _read_all(file)
-    if len(data) > ROADMAP_MAX_BYTES:
-        _size_check(ContentFile(data), ROADMAP_MAX_BYTES)
+    data = _read_within(file, ROADMAP_MAX_BYTES)
     if not data.startswith(PDF_MAGIC):
         raise ValidationError(
             _("This file is not a PDF document, whatever its name says."), code="not_a_pdf"

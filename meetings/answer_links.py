@@ -12,12 +12,9 @@ from django.contrib.auth import get_user_model
 from members import selectors as member_selectors
 
 from . import services
-from .choices import Response
+from .choices import ANSWER_WORDS
 from .models import Meeting
 from .tokens import InvalidAnswerToken, answer_token_read
-
-# The answers an address can carry, by the word it ends with.
-ANSWERS = {"accept": Response.ACCEPTED, "decline": Response.DECLINED, "maybe": Response.TENTATIVE}
 
 # Why a link is refused, besides the codes of services.AnswerError ("not_member", "cancelled",
 # "ended"): a token cut or altered, an answer the address cannot carry, a meeting deleted
@@ -55,7 +52,7 @@ def answer_link_read(*, token: str, answer: str, visitor) -> AnswerLink:
         return AnswerLink(refusal=INVALID_TOKEN)
     # The token's holder, member or not, decides the language of every page from here on.
     holder = get_user_model().objects.filter(pk=target.user_id).first()
-    if answer not in ANSWERS:
+    if answer not in ANSWER_WORDS:
         return AnswerLink(refusal=UNKNOWN_ANSWER, reader=holder)
     meeting = Meeting.objects.filter(pk=target.meeting_id).first()
     if meeting is None:
@@ -70,7 +67,7 @@ def answer_link_read(*, token: str, answer: str, visitor) -> AnswerLink:
         services.invitation_answer_check(meeting=meeting, user=member)
     except services.AnswerError as error:
         return answer_link_refused(error, member=member, meeting=meeting)
-    return AnswerLink(reader=member, meeting=meeting, member=member, response=ANSWERS[answer])
+    return AnswerLink(reader=member, meeting=meeting, member=member, response=ANSWER_WORDS[answer])
 
 
 def answer_link_refused(error: services.AnswerError, *, member, meeting) -> AnswerLink:

@@ -61,6 +61,14 @@ ANSWER_PHRASES = {
     ),
 }
 
+# The word that ends an answer link's address (``meetings:answer``) for each answer it can
+# carry: the links are made (meetings/links.py) and read (meetings/answer_links.py) from here.
+ANSWER_WORDS = {
+    "accept": Response.ACCEPTED,
+    "decline": Response.DECLINED,
+    "maybe": Response.TENTATIVE,
+}
+
 
 class ReminderKind(models.TextChoices):
     WEEK = "week", _("One week before")

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members import selectors as member_selectors
-from peernet.spreadsheets import CHUNK_SIZE, Column, spreadsheet_response
+from peernet.spreadsheets import Column, spreadsheet_response
 
 from . import selectors
 from .models import CalendarFeed, Invitation, Meeting, Theme, ThemeVote
@@ -64,7 +64,7 @@ def meeting_attendees_export(*, meeting: Meeting, file_format: str):
     return spreadsheet_response(
         file_format=file_format,
         columns=attendee_columns(),
-        rows=selectors.meeting_attendees(meeting=meeting).iterator(chunk_size=CHUNK_SIZE),
+        rows=selectors.meeting_attendees(meeting=meeting),
         stem=f"meeting-{meeting.pk}-attendees",
         sheet_title=str(_("Attendees")),
     )
@@ -75,7 +75,7 @@ def meetings_export(*, meetings: QuerySet[Meeting], file_format: str):
     return spreadsheet_response(
         file_format=file_format,
         columns=meeting_columns(),
-        rows=meetings.iterator(chunk_size=CHUNK_SIZE),
+        rows=meetings,
         stem="meetings",
         sheet_title=str(_("Meetings")),
     )
@@ -102,7 +102,7 @@ def attendees_export(*, meetings: QuerySet[Meeting], file_format: str):
     return spreadsheet_response(
         file_format=file_format,
         columns=attendee_columns(with_meeting=True),
-        rows=invitations.iterator(chunk_size=CHUNK_SIZE),
+        rows=invitations,
         stem="meeting-attendees",
         sheet_title=str(_("Attendees")),
     )

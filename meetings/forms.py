@@ -3,16 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Response
+from .choices import ANSWER_PHRASES
 
 
 class AnswerForm(forms.Form):
     response = forms.ChoiceField(
-        choices=[
-            (Response.ACCEPTED, Response.ACCEPTED.label),
-            (Response.DECLINED, Response.DECLINED.label),
-            (Response.TENTATIVE, Response.TENTATIVE.label),
-        ]
+        choices=[(response, response.label) for response in ANSWER_PHRASES]
     )
 
 

@@ -2,6 +2,7 @@
 
 from peernet.links import absolute_url
 
+from .choices import ANSWER_WORDS
 from .models import Invitation, Meeting
 from .tokens import answer_token_make
 
@@ -15,15 +16,12 @@ def invitation_links(*, invitation: Invitation, language: str) -> dict[str, str]
     token = answer_token_make(user_id=invitation.user_id, meeting_id=invitation.meeting_id)
     return {
         **meeting_links(meeting=invitation.meeting, language=language),
-        "accept": absolute_url(
-            "meetings:answer", language=language, kwargs={"token": token, "answer": "accept"}
-        ),
-        "decline": absolute_url(
-            "meetings:answer", language=language, kwargs={"token": token, "answer": "decline"}
-        ),
-        "maybe": absolute_url(
-            "meetings:answer", language=language, kwargs={"token": token, "answer": "maybe"}
-        ),
+        **{
+            word: absolute_url(
+                "meetings:answer", language=language, kwargs={"token": token, "answer": word}
+            )
+            for word in ANSWER_WORDS
+        },
         "ics": absolute_url("meetings:ics", language=language, args=[invitation.meeting_id]),
         "member": absolute_url("members:home", language=language),
     }

@@ -72,7 +72,6 @@ def member_panel(request, registration) -> dict | None:
     )
     return {
         "template": "meetings/_member_panel.html",
-        "Response": Response,
         "rows": rows,
         "feed_url": feed_url,
         "webcal_url": feed_url.replace("https://", "webcal://", 1).replace(

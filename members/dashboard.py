@@ -1,8 +1,8 @@
 """The review queue's section of the staff dashboard (registered in ``members/apps.py``).
 
 Every figure is one aggregate query, whatever the number of requests. The links use the
-query parameters of the review queue's own filters (members/admin.py), so that each count
-opens the list of exactly those requests.
+query parameters of the review queue's own filters (members/admin/registrations.py), so that
+each count opens the list of exactly those requests.
 """
 
 from django.conf import settings

@@ -43,6 +43,14 @@ SENIOR_GOVERNMENT_DOMAINS = frozenset(
 )
 
 
+# Another request (not withdrawn) with the same value of the field is worth the reviewer's eye:
+# the same name, or the same mailbox, on two requests.
+DUPLICATE_KEYS = {
+    FlagCode.DUPLICATE_PERSON: "person_key",
+    FlagCode.DUPLICATE_ADDRESS: "mailbox_key",
+}
+
+
 @dataclass(frozen=True)
 class Finding:
     code: str
@@ -219,21 +227,10 @@ def assess(registration: Registration) -> list[Finding]:
         .exclude(status=RegistrationStatus.WITHDRAWN)
         .select_related("user")
     )
-    same_name = list(others.filter(person_key=registration.person_key))
-    if same_name:
-        findings.append(
-            Finding(
-                FlagCode.DUPLICATE_PERSON,
-                {"others": ", ".join(sorted(other.user.email for other in same_name))},
+    for code, key in DUPLICATE_KEYS.items():
+        same = list(others.filter(**{key: getattr(registration, key)}))
+        if same:
+            findings.append(
+                Finding(code, {"others": ", ".join(sorted(other.user.email for other in same))})
             )
-        )
-
-    same_mailbox = list(others.filter(mailbox_key=registration.mailbox_key))
-    if same_mailbox:
-        findings.append(
-            Finding(
-                FlagCode.DUPLICATE_ADDRESS,
-                {"others": ", ".join(sorted(other.user.email for other in same_mailbox))},
-            )
-        )
     return findings

@@ -8,7 +8,7 @@ chunks with what its columns need, so that the number of queries does not grow w
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from peernet.spreadsheets import CHUNK_SIZE, Column, spreadsheet_response
+from peernet.spreadsheets import Column, spreadsheet_response
 
 from . import selectors
 from .choices import FlagCode, Language, OrganisationKind, Province, RegistrationStatus
@@ -96,11 +96,7 @@ def history_columns() -> list[Column]:
 
 def registrations_export(*, registrations: QuerySet[Registration], file_format: str):
     """The requests in `registrations`, in their order, with their decisions."""
-    rows = (
-        registrations.select_related("user", "decided_by")
-        .prefetch_related("flags")
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
+    rows = registrations.select_related("user", "decided_by").prefetch_related("flags")
     return spreadsheet_response(
         file_format=file_format,
         columns=registration_columns(),
@@ -116,7 +112,6 @@ def members_export(*, registrations: QuerySet[Registration], file_format: str):
         registrations.filter(user__in=selectors.members_active().values("pk"))
         .select_related("user")
         .prefetch_related(None)
-        .iterator(chunk_size=CHUNK_SIZE)
     )
     return spreadsheet_response(
         file_format=file_format,
@@ -136,7 +131,6 @@ def history_export(*, registrations: QuerySet[Registration], file_format: str):
         )
         .select_related("registration__user", "actor")
         .order_by("registration__submitted_at", "registration_id", "created_at", "pk")
-        .iterator(chunk_size=CHUNK_SIZE)
     )
     return spreadsheet_response(
         file_format=file_format,

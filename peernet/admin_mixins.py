@@ -1,6 +1,12 @@
-"""Pieces shared by the apps' admin pages: the missing-translation column and the 400 answer
-to a change form sent back with errors."""
+"""Pieces shared by the apps' admin pages: the missing-translation column, the 400 answer
+to a change form sent back with errors, and the "are you sure" pages of actions that decide
+on each selected row."""
 
+from collections.abc import Callable, Iterable
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -60,3 +66,51 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def confirmation_page_render(
+    model_admin, request, *, template: str, title: str, status: int = 200, **context
+) -> TemplateResponse:
+    """An "are you sure" page (a ``template`` that extends admin/peernet/confirm.html) about
+    rows of ``model_admin``, in the admin's frame, with ``context`` for its blocks."""
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": title,
+            "opts": model_admin.model._meta,
+            **context,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+        status=status,
+    )
+
+
+def decision_report(model_admin, request, *, decide: Callable[[], object], success: str) -> None:
+    """Call ``decide()`` and tell the staff member how it went: the service's refusal
+    (``ValidationError``) as an error, otherwise ``success``."""
+    try:
+        decide()
+    except ValidationError as error:
+        model_admin.message_user(request, " ".join(error.messages), messages.ERROR)
+    else:
+        model_admin.message_user(request, success, messages.SUCCESS)
+
+
+def selection_decide(
+    model_admin, request, rows: Iterable, decide: Callable[[object], object]
+) -> int:
+    """Call ``decide(row)`` for each row and return how many it decided; a row the service
+    refuses (``ValidationError``) is named in a warning and the others are still decided."""
+    decided = 0
+    for row in rows:
+        try:
+            decide(row)
+        except ValidationError as error:
+            model_admin.message_user(
+                request, f"{row}: {' '.join(error.messages)}", messages.WARNING
+            )
+        else:
+            decided += 1
+    return decided

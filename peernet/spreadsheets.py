@@ -25,6 +25,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -198,7 +199,10 @@ def spreadsheet_response(
     sheet_title: str,
     streaming: bool = True,
 ):
-    """The CSV or the XLSX download of `rows` (`file_format` is "csv" or "xlsx")."""
+    """The CSV or the XLSX download of `rows` (`file_format` is "csv" or "xlsx"); a queryset
+    is read in chunks of ``CHUNK_SIZE`` rows as the file is written."""
+    if isinstance(rows, QuerySet):
+        rows = rows.iterator(chunk_size=CHUNK_SIZE)
     if file_format == "xlsx":
         return xlsx_response(
             columns=columns,

@@ -8,10 +8,9 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, re_path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from peernet.admin_mixins import confirmation_page_render, selection_decide
 from peernet.spreadsheets import changelist_rows
 
 from .. import exports, selectors, services
@@ -257,15 +257,12 @@ class MeetingAdmin(TranslationAdmin):
     def cancel_selected(self, request, queryset):
         meetings = list(queryset.filter(status=MeetingStatus.SCHEDULED))
         if request.POST.get("confirm") == "yes":
-            cancelled = 0
-            for meeting in meetings:
-                try:
-                    services.meeting_cancel(meeting=meeting, actor=request.user)
-                    cancelled += 1
-                except ValidationError as error:
-                    self.message_user(
-                        request, f"{meeting}: {' '.join(error.messages)}", messages.WARNING
-                    )
+            cancelled = selection_decide(
+                self,
+                request,
+                rows=meetings,
+                decide=lambda meeting: services.meeting_cancel(meeting=meeting, actor=request.user),
+            )
             if cancelled:
                 self.message_user(
                     request,
@@ -283,12 +280,11 @@ class MeetingAdmin(TranslationAdmin):
                 request, _("Only scheduled meetings can be cancelled."), messages.WARNING
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Cancel meetings"),
-            "opts": self.model._meta,
-            "meetings": meetings,
-            "queryset": queryset,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/meetings/meeting/cancel.html", context)
+        return confirmation_page_render(
+            self,
+            request,
+            template="admin/meetings/meeting/cancel.html",
+            title=_("Cancel meetings"),
+            meetings=meetings,
+            queryset=queryset,
+        )

@@ -3,12 +3,12 @@ meeting (:func:`meetings.services.theme_attach`)."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from peernet.admin_mixins import confirmation_page_render, decision_report
 
 from .. import selectors, services
 from ..models import Meeting, Theme
@@ -71,25 +71,22 @@ class ThemeAdmin(admin.ModelAdmin):
         form = AttachThemeForm(request.POST if "meeting" in request.POST else None)
         if form.is_bound and form.is_valid():
             meeting = form.cleaned_data["meeting"]
-            try:
-                services.theme_attach(theme=theme, meeting=meeting, actor=request.user)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    _("“%(theme)s” is the theme of “%(meeting)s”.")
-                    % {"theme": theme.title, "meeting": meeting},
-                    messages.SUCCESS,
-                )
+            decision_report(
+                self,
+                request,
+                decide=lambda: services.theme_attach(
+                    theme=theme, meeting=meeting, actor=request.user
+                ),
+                success=_("“%(theme)s” is the theme of “%(meeting)s”.")
+                % {"theme": theme.title, "meeting": meeting},
+            )
             return HttpResponseRedirect(reverse("admin:meetings_theme_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Choose a theme for a meeting"),
-            "opts": self.model._meta,
-            "theme": theme,
-            "form": form,
-            "queryset": queryset,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/meetings/theme/attach.html", context)
+        return confirmation_page_render(
+            self,
+            request,
+            template="admin/meetings/theme/attach.html",
+            title=_("Choose a theme for a meeting"),
+            theme=theme,
+            form=form,
+            queryset=queryset,
+        )

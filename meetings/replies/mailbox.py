@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 30
 SCHEMES = {"imaps": 993, "imap+starttls": 143, "imap": 143}
+# The schemes that talk TLS, from the first byte or after STARTTLS, and who speaks each.
+TLS_MAILBOXES = {"imaps": MailBox, "imap+starttls": MailBoxStartTls}
 
 
 class MailboxConfigurationError(ValueError):
@@ -81,22 +83,16 @@ def mailbox_address(url: str) -> MailboxAddress:
 
 
 def _connect(address: MailboxAddress):
-    if address.scheme == "imaps":
-        mailbox = MailBox(
-            address.host,
-            address.port,
-            timeout=TIMEOUT_SECONDS,
-            ssl_context=ssl.create_default_context(),
-        )
-    elif address.scheme == "imap+starttls":
-        mailbox = MailBoxStartTls(
-            address.host,
-            address.port,
-            timeout=TIMEOUT_SECONDS,
-            ssl_context=ssl.create_default_context(),
-        )
-    else:
+    tls_mailbox = TLS_MAILBOXES.get(address.scheme)
+    if tls_mailbox is None:
         mailbox = MailBoxUnencrypted(address.host, address.port, timeout=TIMEOUT_SECONDS)
+    else:
+        mailbox = tls_mailbox(
+            address.host,
+            address.port,
+            timeout=TIMEOUT_SECONDS,
+            ssl_context=ssl.create_default_context(),
+        )
     token = settings.PEERNET_REPLY_IMAP_OAUTH2_TOKEN
     if token:
         return mailbox.xoauth2(address.user, token, initial_folder=address.folder)

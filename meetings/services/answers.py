@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members import selectors as member_selectors
 
-from ..choices import AnswerChannel, Response
+from ..choices import ANSWER_PHRASES, AnswerChannel, Response
 from ..models import Invitation, Meeting
 from .invitations import invitation_deliver
 
@@ -39,7 +39,7 @@ def invitation_get_or_create(*, meeting: Meeting, user) -> Invitation:
 
 
 # What a member may answer; NEEDS_ACTION is where every invitation starts, never an answer.
-ANSWERS = frozenset({Response.ACCEPTED, Response.DECLINED, Response.TENTATIVE})
+ANSWERS = frozenset(ANSWER_PHRASES)
 
 
 @transaction.atomic

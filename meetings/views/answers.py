@@ -13,8 +13,8 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from .. import answer_links, selectors, services
-from ..answer_links import ANSWERS, AnswerLink, answer_link_read, answer_link_refused
-from ..choices import ANSWER_PHRASES, AnswerChannel, Response
+from ..answer_links import AnswerLink, answer_link_read, answer_link_refused
+from ..choices import ANSWER_PHRASES, ANSWER_WORDS, AnswerChannel, Response
 from ..forms import AnswerForm, InterpretationForm
 from ..models import Meeting
 from ..timezones import EASTERN, meeting_zone_times
@@ -114,8 +114,8 @@ class AnswerLinkView(View):
                 "invitation": invitation,
                 # The other answers, for a member who changes their mind.
                 "others": [
-                    (ANSWERS[other], self._url(user=user, token=token, answer=other))
-                    for other in ANSWERS
+                    (ANSWER_WORDS[other], self._url(user=user, token=token, answer=other))
+                    for other in ANSWER_WORDS
                     if other != answer
                 ],
             },

@@ -6,15 +6,16 @@ else.
 """
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from peernet.admin_mixins import confirmation_page_render, decision_report, selection_decide
 
 from .. import services
 from ..models import Registration
@@ -54,17 +55,15 @@ def registration_approve_view(request, pk, *, model_admin):
     if request.method != "POST":
         return HttpResponseRedirect(reverse("admin:members_registration_change", args=[pk]))
     registration = _registration_get(pk)
-    try:
-        services.registration_approve(registration=registration, reviewer=request.user)
-    except ValidationError as error:
-        model_admin.message_user(request, " ".join(error.messages), messages.ERROR)
-    else:
-        model_admin.message_user(
-            request,
-            _("%(name)s was approved; the welcome e-mail is on its way.")
-            % {"name": registration.user.get_full_name()},
-            messages.SUCCESS,
-        )
+    decision_report(
+        model_admin,
+        request,
+        decide=lambda: services.registration_approve(
+            registration=registration, reviewer=request.user
+        ),
+        success=_("%(name)s was approved; the welcome e-mail is on its way.")
+        % {"name": registration.user.get_full_name()},
+    )
     return HttpResponseRedirect(_queue_url(request))
 
 
@@ -78,19 +77,16 @@ def registration_reject_page(model_admin, request, registrations, *, single=Fals
     """Ask for the reason, then reject each request with it (one, or the selected ones)."""
     form = RejectForm(request.POST if "reason" in request.POST else None)
     if form.is_bound and form.is_valid():
-        rejected = 0
-        for registration in registrations:
-            try:
-                services.registration_reject(
-                    registration=registration,
-                    reviewer=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-                rejected += 1
-            except ValidationError as error:
-                model_admin.message_user(
-                    request, f"{registration}: {' '.join(error.messages)}", messages.WARNING
-                )
+        rejected = selection_decide(
+            model_admin,
+            request,
+            rows=registrations,
+            decide=lambda registration: services.registration_reject(
+                registration=registration,
+                reviewer=request.user,
+                reason=form.cleaned_data["reason"],
+            ),
+        )
         if rejected:
             model_admin.message_user(
                 request,
@@ -103,16 +99,13 @@ def registration_reject_page(model_admin, request, registrations, *, single=Fals
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(reverse("admin:members_registration_changelist"))
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": _("Reject requests"),
-        "opts": model_admin.model._meta,
-        "registrations": registrations,
-        "form": form,
-        "single": single,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    status = 400 if form.is_bound else 200
-    return TemplateResponse(
-        request, "admin/members/registration/reject.html", context, status=status
+    return confirmation_page_render(
+        model_admin,
+        request,
+        template="admin/members/registration/reject.html",
+        title=_("Reject requests"),
+        status=400 if form.is_bound else 200,
+        registrations=registrations,
+        form=form,
+        single=single,
     )

@@ -242,7 +242,7 @@ if REDIS_URL:
     }
 
 # Public pages are kept for anonymous visitors this many seconds at most (0: never), and never
-# past the moments the apps register (peernet/pagecache.py, expiry_moments).
+# past the moments the apps register (peernet.pagecache.expiry_moments).
 PEERNET_PAGE_CACHE_SECONDS = env.int("PEERNET_PAGE_CACHE_SECONDS", default=60)
 
 # Requests that waited longer than this many days stand out in the review queue.
