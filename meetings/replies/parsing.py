@@ -21,6 +21,8 @@ import icalendar
 
 from peernet import text
 
+from .redaction import link_like_removed
+
 MAX_MESSAGE_OCTETS = 5 * 1024 * 1024
 MAX_CALENDAR_OCTETS = 256 * 1024
 EXCERPT_CHARACTERS = 2000
@@ -33,7 +35,6 @@ MEETING_UID = re.compile(
 # A calendar address is a URI (RFC 5545, 3.3.3); replies name people by mailto: URIs, whose
 # scheme clients write in either case ("MAILTO:" in Apple's and Outlook's older replies).
 MAILTO = re.compile(r"mailto:(?P<address>[^@\s]{1,64}@[^@\s]{1,252})", re.IGNORECASE | re.ASCII)
-LINK = re.compile(r"(?:https?|webcal)://\S+", re.IGNORECASE)
 # Lines of a reply whose content is the event's text as the organiser wrote it (with the
 # members' answer links) or client noise; the excerpt kept for staff leaves them out.
 EXCERPT_SKIPPED = frozenset({"DESCRIPTION", "X-ALT-DESC", "ATTACH", "X-MICROSOFT-CDO-BODY"})
@@ -83,7 +84,7 @@ def cleaned(value, limit: int) -> str:
 
 def _excerpt(value: str) -> str:
     value = text.CONTROL_CHARACTERS.sub("", text.line_breaks_unified(value))
-    return LINK.sub("[link]", value)[:EXCERPT_CHARACTERS]
+    return link_like_removed(value)[:EXCERPT_CHARACTERS]
 
 
 def _message_id(raw: bytes, mime: Message | None) -> str:
@@ -360,4 +361,4 @@ def _headers(mime: Message) -> tuple[str, str]:
         subject = str(email.header.make_header(email.header.decode_header(mime["Subject"] or "")))
     except Exception:  # noqa: BLE001 — an undecodable subject is kept as it came
         subject = str(mime["Subject"] or "")
-    return sender, cleaned(subject, 255)
+    return sender, cleaned(link_like_removed(text.one_line(subject)), 255)
