@@ -18,11 +18,13 @@ from peernet.languages import language_codes
 
 REMOVED = "[link]"
 
-# A link with a scheme, a "www." address, or a domain followed by a path, to the first space.
-LINK = r"(?:https?|webcal)://\S*|www\.\S+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/\S*"
+# What makes a word a link: a scheme, a "www." start, or a domain's end followed by a path.
+# Text is read word by word (a word runs to the next space), so that no pattern here ever
+# backtracks over a long line.
+LINK_MARKS = [r"(?:https?|webcal)://", r"^www\.", r"\.[A-Za-z]{2,}/"]
+WORD = re.compile(r"\S+")
 # What a mail program puts before a quoted line.
 QUOTE_MARKS = re.compile(r"[ \t>|]*")
-FIRST_WORD = re.compile(r"\S+")
 # A piece of a broken link rather than a word: a character words do not hold, a digit, or a
 # capital right after a small letter (base64).
 LINK_PIECE = re.compile(r"[/:%=?&#_+0-9]|[a-z][A-Z]")
@@ -30,8 +32,9 @@ LINK_PIECE = re.compile(r"[/:%=?&#_+0-9]|[a-z][A-Z]")
 # excerpt has on every line and which no link continues with.
 CONTENT_LINE = re.compile(r"[A-Z][A-Z0-9-]*[;:]")
 TOKEN_RUN = re.compile(r"[A-Za-z0-9_-]{16,}")
-# A value signed by django.core.signing with a time: payload, timestamp and signature.
-SIGNED_VALUE = re.compile(r"[A-Za-z0-9_-]+:[A-Za-z0-9]{4,10}:[A-Za-z0-9_-]{20,}")
+# A value signed by django.core.signing with a time: payload, timestamp and signature (tried
+# only where a run starts, so that it stays linear).
+SIGNED_VALUE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]+:[A-Za-z0-9]{4,10}:[A-Za-z0-9_-]{20,}")
 # DTSTAMP and its kind (RFC 5545, 3.3.5), which calendar excerpts must keep readable.
 ICALENDAR_DATE = re.compile(r"\d{8}(?:T\d{6}Z?)?")
 RANDOM_LOOKING = re.compile(r"[0-9_]|[a-z][A-Z]")
@@ -50,8 +53,8 @@ def _portal_secret_paths() -> list[str]:
 
 
 def _link_pattern() -> re.Pattern:
-    portal = [rf"\S*{re.escape(path)}\S*" for path in _portal_secret_paths()]
-    return re.compile("|".join([*portal, LINK]), re.IGNORECASE)
+    portal = [re.escape(path) for path in _portal_secret_paths()]
+    return re.compile("|".join([*portal, *LINK_MARKS]), re.IGNORECASE)
 
 
 def _token_run_removed(match: re.Match) -> str:
@@ -71,7 +74,7 @@ def link_like_removed(value: str) -> str:
         if continues:
             marks = QUOTE_MARKS.match(line).group()
             rest = line[len(marks) :]
-            piece = FIRST_WORD.match(rest)
+            piece = WORD.match(rest)
             continues = (
                 piece is not None
                 and bool(LINK_PIECE.search(piece.group()))
@@ -81,10 +84,11 @@ def link_like_removed(value: str) -> str:
                 rest = rest[piece.end() :]
                 line = marks + rest
                 continues = not rest.strip()
-        ends = [match.end() for match in links.finditer(line)]
-        if ends and ends[-1] == len(line.rstrip()):
+        words = line.split()
+        if words and links.search(words[-1]):
             # A link that reaches the end of its line may go on at the start of the next.
             continues = True
-        line = SIGNED_VALUE.sub(REMOVED, links.sub(REMOVED, line))
+        line = WORD.sub(lambda word: REMOVED if links.search(word.group()) else word.group(), line)
+        line = SIGNED_VALUE.sub(REMOVED, line)
         kept.append(TOKEN_RUN.sub(_token_run_removed, line))
     return "\n".join(kept)
