@@ -1,8 +1,9 @@
 """Canada's time zones, and which one a member is likely in.
 
 Meetings are stored in UTC and organised in Eastern time; members read them in their own zone.
-Newfoundland's zone is half an hour off the others, and Saskatchewan and Yukon keep one offset
-all year, which is why every zone is computed from zoneinfo rather than by adding hours.
+Newfoundland's zone is half an hour off the others, and Saskatchewan, Yukon, Atikokan and
+Blanc-Sablon keep one offset all year, which is why every zone is computed from zoneinfo rather
+than by adding hours.
 """
 
 from dataclasses import dataclass
@@ -47,6 +48,9 @@ CANADIAN_ZONES = (
         _("Central time"),
         ("America/Rainy_River", "America/Rankin_Inlet", "America/Resolute"),
     ),
+    # Eastern standard time all year: Eastern's clock in winter, Central's in summer, so it
+    # cannot share either row.
+    CanadianZone("America/Atikokan", _("Atikokan time"), ("America/Coral_Harbour",)),
     CanadianZone(
         "America/Toronto",
         _("Eastern time"),
@@ -57,6 +61,8 @@ CANADIAN_ZONES = (
         _("Atlantic time"),
         ("America/Moncton", "America/Glace_Bay", "America/Goose_Bay"),
     ),
+    # Atlantic standard time all year: Atlantic's clock in winter, Eastern's in summer.
+    CanadianZone("America/Blanc-Sablon", _("Blanc-Sablon time")),
     CanadianZone("America/St_Johns", _("Newfoundland time")),
 )
 ZONES_BY_KEY = {zone.key: zone for zone in CANADIAN_ZONES}

@@ -1,5 +1,8 @@
 """What members answered, in the Django admin: invitations and the calendar replies that
-reached the organiser's mailbox. Both are evidence, so both are read-only."""
+reached the organiser's mailbox. Both are evidence, so both are read-only.
+
+A reply's subject, detail and excerpt are shown without anything link-like, also for rows kept
+before their text was stored that way (``meetings.replies.redaction``)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from peernet.admin_mixins import ReadOnlyAdminMixin
 
 from ..models import CalendarReply, Invitation
+from ..replies.redaction import link_like_removed
 
 
 @admin.register(Invitation)
@@ -44,7 +48,7 @@ class CalendarReplyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "attendee",
         "partstat",
         "meeting",
-        "detail",
+        "detail_shown",
     ]
     list_filter = ["outcome", "method", "partstat", "meeting"]
     search_fields = ["sender", "attendee", "subject", "message_id"]
@@ -53,9 +57,9 @@ class CalendarReplyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = [
         "received_at",
         "outcome",
-        "detail",
+        "detail_shown",
         "sender",
-        "subject",
+        "subject_shown",
         "message_id",
         "method",
         "uid",
@@ -64,5 +68,18 @@ class CalendarReplyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "partstat",
         "meeting",
         "invitation",
-        "excerpt",
+        "excerpt_shown",
     ]
+    readonly_fields = fields
+
+    @admin.display(description=_("detail"), ordering="detail")
+    def detail_shown(self, obj):
+        return link_like_removed(obj.detail)
+
+    @admin.display(description=_("subject"), ordering="subject")
+    def subject_shown(self, obj):
+        return link_like_removed(obj.subject)
+
+    @admin.display(description=_("excerpt"))
+    def excerpt_shown(self, obj):
+        return link_like_removed(obj.excerpt)

@@ -27,6 +27,11 @@ from ..models import Meeting
 from ..timezones import EASTERN
 
 LANGUAGE_CODES = services.LANGUAGE_CODES
+# Who was invited (names, addresses, organisations) is the invitations' to show: the attendee
+# lists need that permission as well as the meetings'.
+ATTENDEE_LISTS_PERMISSION = "meetings.view_invitation"
+# The meetings list's exports that are attendee lists.
+ATTENDEE_EXPORTS = frozenset({"attendees"})
 
 
 class MeetingAdminForm(forms.ModelForm):
@@ -89,6 +94,8 @@ class MeetingAdmin(TranslationAdmin):
     search_fields = ["title_en", "title_fr", "theme_en", "theme_fr"]
     date_hierarchy = "starts_at"
     actions = ["cancel_selected"]
+    # answers_summary carries the attendee lists' links; staff who may not see them get
+    # answers_counts in its place (get_fieldsets, get_readonly_fields).
     readonly_fields = ["status", "sequence", "calendar_uid", "answers_summary"]
     fieldsets = (
         (None, {"fields": ("title", "theme", "suggested_theme", "description")}),
@@ -113,6 +120,42 @@ class MeetingAdmin(TranslationAdmin):
     def get_queryset(self, request):
         return selectors.meetings_with_counts(super().get_queryset(request))
 
+    def may_export_attendees(self, request) -> bool:
+        return self.has_view_permission(request) and request.user.has_perm(
+            ATTENDEE_LISTS_PERMISSION
+        )
+
+    def _answers_field(self, request) -> str:
+        return "answers_summary" if self.may_export_attendees(request) else "answers_counts"
+
+    def get_list_display(self, request):
+        if self.may_export_attendees(request):
+            return self.list_display
+        return [name for name in self.list_display if name != "attendees_link"]
+
+    def get_fieldsets(self, request, obj=None):
+        answers = self._answers_field(request)
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": tuple(
+                        answers if field == "answers_summary" else field
+                        for field in options["fields"]
+                    ),
+                },
+            )
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "may_export_attendees": self.may_export_attendees(request),
+        }
+        return super().changelist_view(request, extra_context)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "suggested_theme":
             # Most wanted first, with the vote counts the labels show.
@@ -122,8 +165,11 @@ class MeetingAdmin(TranslationAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_cancelled:
             # A cancelled meeting is kept as it was; nothing more is sent for it.
-            return [field.name for field in Meeting._meta.fields] + ["answers_summary"]
-        return super().get_readonly_fields(request, obj)
+            fields = [field.name for field in Meeting._meta.fields] + ["answers_summary"]
+        else:
+            fields = super().get_readonly_fields(request, obj)
+        answers = self._answers_field(request)
+        return [answers if field == "answers_summary" else field for field in fields]
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -177,13 +223,12 @@ class MeetingAdmin(TranslationAdmin):
         )
 
     @admin.display(description=_("answers"))
-    def answers_summary(self, obj):
+    def answers_counts(self, obj):
         if obj is None or obj.pk is None:
             return "—"
         counted = selectors.meetings_with_counts(Meeting.objects.filter(pk=obj.pk)).get()
         return format_html(
-            "{}: {} · {}: {} · {}: {} · {}: {} · {}: {} · {}: {} · "
-            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            "{}: {} · {}: {} · {}: {} · {}: {} · {}: {} · {}: {}",
             _("invited"),
             counted.invited_count,
             _("attending"),
@@ -196,6 +241,15 @@ class MeetingAdmin(TranslationAdmin):
             counted.no_answer_count,
             _("interpretation requested"),
             counted.interpretation_count,
+        )
+
+    @admin.display(description=_("answers"))
+    def answers_summary(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '{} · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            self.answers_counts(obj),
             reverse("admin:meetings_meeting_attendees", args=[obj.pk]),
             _("Export the attendee list (CSV)"),
             reverse("admin:meetings_meeting_attendees_xlsx", args=[obj.pk]),
@@ -236,7 +290,7 @@ class MeetingAdmin(TranslationAdmin):
         ] + super().get_urls()
 
     def attendees_view(self, request, pk, file_format="csv"):
-        if not self.has_view_permission(request):
+        if not self.may_export_attendees(request):
             raise PermissionDenied
         # One meeting's list is as long as the membership: streamed, as every export is.
         return exports.meeting_attendees_export(
@@ -247,6 +301,8 @@ class MeetingAdmin(TranslationAdmin):
         """The meetings the list shows (its filters, search and dates, every page), or
         everyone invited to them, as a file."""
         if not self.has_view_permission(request):
+            raise PermissionDenied
+        if kind in ATTENDEE_EXPORTS and not self.may_export_attendees(request):
             raise PermissionDenied
         meetings = changelist_rows(self, request)
         if meetings is None:

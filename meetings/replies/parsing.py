@@ -21,6 +21,8 @@ import icalendar
 
 from peernet import text
 
+from .redaction import link_like_removed
+
 MAX_MESSAGE_OCTETS = 5 * 1024 * 1024
 MAX_CALENDAR_OCTETS = 256 * 1024
 EXCERPT_CHARACTERS = 2000
@@ -33,7 +35,6 @@ MEETING_UID = re.compile(
 # A calendar address is a URI (RFC 5545, 3.3.3); replies name people by mailto: URIs, whose
 # scheme clients write in either case ("MAILTO:" in Apple's and Outlook's older replies).
 MAILTO = re.compile(r"mailto:(?P<address>[^@\s]{1,64}@[^@\s]{1,252})", re.IGNORECASE | re.ASCII)
-LINK = re.compile(r"(?:https?|webcal)://\S+", re.IGNORECASE)
 # Lines of a reply whose content is the event's text as the organiser wrote it (with the
 # members' answer links) or client noise; the excerpt kept for staff leaves them out.
 EXCERPT_SKIPPED = frozenset({"DESCRIPTION", "X-ALT-DESC", "ATTACH", "X-MICROSOFT-CDO-BODY"})
@@ -83,7 +84,7 @@ def cleaned(value, limit: int) -> str:
 
 def _excerpt(value: str) -> str:
     value = text.CONTROL_CHARACTERS.sub("", text.line_breaks_unified(value))
-    return LINK.sub("[link]", value)[:EXCERPT_CHARACTERS]
+    return link_like_removed(value)[:EXCERPT_CHARACTERS]
 
 
 def _message_id(raw: bytes, mime: Message | None) -> str:
@@ -170,10 +171,44 @@ def _calendar_excerpt(calendar_text: str) -> str:
     return _excerpt("\n".join(kept))
 
 
-def _moment(event, name: str) -> datetime | None:
+def _event_utc_moments(calendar_text: str) -> dict[str, datetime]:
+    """The VEVENT's DTSTART and DTEND that are written in UTC (a trailing ``Z``), read in UTC.
+
+    RFC 5545 (3.2.19) forbids a TZID on a UTC time, yet sabre/vobject (Nextcloud) writes
+    ``DTSTART;TZID=America/Toronto:20261209T180000Z``; the icalendar library then reads the
+    clock in the TZID and drops the Z. The written Z is the truth, so those values are read
+    here from the content lines, outside any component nested in the event.
+    """
+    moments: dict[str, datetime] = {}
+    components: list[str] = []
+    try:
+        lines = icalendar.parser.Contentlines.from_ical(calendar_text)
+        for line in lines:
+            if not line:
+                continue
+            name, _parameters, value = line.parts()
+            name = name.upper()
+            if name == "BEGIN":
+                components.append(value.upper())
+            elif name == "END":
+                components = components[:-1]
+            elif (
+                components[-1:] == ["VEVENT"]
+                and name in ("DTSTART", "DTEND")
+                and value.upper().endswith("Z")
+            ):
+                moments[name] = icalendar.prop.vDatetime.from_ical(value)
+    except Exception:  # noqa: BLE001 — what cannot be read is left to the library
+        return {}
+    return moments
+
+
+def _moment(event, name: str, utc_moments: dict[str, datetime]) -> datetime | None:
     """DTSTART or DTEND as an aware moment; a date or a floating time cannot be compared."""
     if name not in event:
         return None
+    if name in utc_moments:
+        return utc_moments[name]
     try:
         value = event.decoded(name)
     except Exception:  # noqa: BLE001 — a broken time is treated as absent
@@ -249,13 +284,14 @@ def calendar_read(calendar_text: str, *, method_parameter: str = "") -> Calendar
         raise Unreadable("SEQUENCE is not a number") from None
     if sequence < 0:
         raise Unreadable("negative SEQUENCE")
+    utc_moments = _event_utc_moments(calendar_text)
     return CalendarAnswer(
         method=method,
         uid=uid[:255],
         sequence=sequence,
         attendees=_attendees(event),
-        starts_at=_moment(event, "DTSTART"),
-        ends_at=_moment(event, "DTEND"),
+        starts_at=_moment(event, "DTSTART", utc_moments),
+        ends_at=_moment(event, "DTEND", utc_moments),
     )
 
 
@@ -325,4 +361,4 @@ def _headers(mime: Message) -> tuple[str, str]:
         subject = str(email.header.make_header(email.header.decode_header(mime["Subject"] or "")))
     except Exception:  # noqa: BLE001 — an undecodable subject is kept as it came
         subject = str(mime["Subject"] or "")
-    return sender, cleaned(subject, 255)
+    return sender, cleaned(link_like_removed(text.one_line(subject)), 255)

@@ -20,6 +20,7 @@ from ..choices import AnswerChannel, ReplyOutcome, Response
 from ..models import CalendarReply, Invitation, Meeting
 from ..services.answers import AnswerError, invitation_answer
 from . import parsing
+from .redaction import link_like_removed
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ def calendar_reply_receive(*, raw: bytes, size: int | None = None) -> Received:
             reply.outcome = ReplyOutcome.INVALID
             reply.save()
             _judge(incoming, reply)
-            reply.detail = parsing.cleaned(reply.detail, 500)
+            reply.detail = parsing.cleaned(link_like_removed(reply.detail), 500)
             reply.save()
     except IntegrityError:
         existing = CalendarReply.objects.filter(message_id=incoming.message_id).first()

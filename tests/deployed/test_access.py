@@ -65,6 +65,22 @@ MATRIX = [
         ["login", 403, 403, 403, 403, 403, 200],
     ),
     ("GET", "/en/admin/meetings/meeting/", ["login", 403, 403, 403, 403, 403, 200]),
+    # Attendee lists also need the invitations' permission, which staff+ lacks.
+    (
+        "GET",
+        "/en/admin/meetings/meeting/export/attendees.csv",
+        ["login", 403, 403, 403, 403, 403, 403],
+    ),
+    (
+        "GET",
+        "/en/admin/meetings/meeting/export/meetings.csv",
+        ["login", 403, 403, 403, 403, 403, 200],
+    ),
+    (
+        "GET",
+        "/en/admin/meetings/meeting/{meeting}/attendees.xlsx",
+        ["login", 403, 403, 403, 403, 403, 403],
+    ),
     ("GET", "/en/admin/cohorts/community/", ["login", 403, 403, 403, 403, 403, 200]),
     ("GET", "/en/admin/members/user/", ["login", 403, 403, 403, 403, 403, 403]),
     ("GET", "/en/admin/auth/group/", ["login", 403, 403, 403, 403, 403, 403]),

@@ -263,10 +263,62 @@ def test_exports_need_the_permission_to_view_meetings(client, db, kind, file_for
     assert client.get(meetings_export_url(kind, file_format)).status_code == 403
     xlsx = reverse("admin:meetings_meeting_attendees_xlsx", args=[meeting.pk])
     assert client.get(xlsx).status_code == 403
-    staff.user_permissions.add(Permission.objects.get(codename="view_meeting"))
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=NEEDED[kind]))
     response = client.get(meetings_export_url(kind, file_format))
     assert response.status_code == 200
     b"".join(response.streaming_content)
+
+
+# Who was invited, with names, addresses and organisations, is the invitations' to show.
+NEEDED = {"meetings": ["view_meeting"], "attendees": ["view_meeting", "view_invitation"]}
+
+
+@pytest.fixture
+def meetings_viewer(client, db):
+    """Staff who may see meetings but not who was invited to them."""
+    staff = StaffFactory(is_superuser=False)
+    staff.user_permissions.add(Permission.objects.get(codename="view_meeting"))
+    client.force_login(staff)
+    return client
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_attendee_lists_need_the_permission_to_view_invitations(meetings_viewer, file_format):
+    meeting = MeetingFactory()
+    invite(meeting, "amelie@gatineau.ca")
+    one_meeting = {
+        "csv": "admin:meetings_meeting_attendees",
+        "xlsx": "admin:meetings_meeting_attendees_xlsx",
+    }
+
+    assert meetings_viewer.get(meetings_export_url("attendees", file_format)).status_code == 403
+    assert (
+        meetings_viewer.get(reverse(one_meeting[file_format], args=[meeting.pk])).status_code == 403
+    )
+    assert meetings_viewer.get(meetings_export_url("meetings", file_format)).status_code == 200
+
+
+@pytest.mark.parametrize("also", [None, "change_meeting"])
+def test_staff_who_may_not_see_invitations_are_offered_no_attendee_list(meetings_viewer, also):
+    if also:
+        staff = User.objects.get(pk=meetings_viewer.session["_auth_user_id"])
+        staff.user_permissions.add(Permission.objects.get(codename=also))
+    meeting = MeetingFactory()
+    attendees = [
+        reverse("admin:meetings_meeting_attendees", args=[meeting.pk]),
+        reverse("admin:meetings_meeting_attendees_xlsx", args=[meeting.pk]),
+        meetings_export_url("attendees", "csv"),
+        meetings_export_url("attendees", "xlsx"),
+    ]
+
+    listed = meetings_viewer.get(reverse("admin:meetings_meeting_changelist"))
+    shown = meetings_viewer.get(reverse("admin:meetings_meeting_change", args=[meeting.pk]))
+
+    assert (listed.status_code, shown.status_code) == (200, 200)
+    body = listed.content.decode() + shown.content.decode()
+    assert [url for url in attendees if url in body] == []
+    assert "Their attendees" not in body and "attendee list" not in body
+    assert meetings_export_url("meetings", "csv") in listed.content.decode()
 
 
 def test_an_unknown_filter_leads_back_to_the_meetings_list(staff_client):

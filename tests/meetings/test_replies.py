@@ -537,6 +537,64 @@ def test_a_reply_to_an_older_revision_with_the_same_time_is_recorded(invitation,
     assert answer_of(invitation).response == Response.ACCEPTED
 
 
+def sabre_calendar(meeting, *, sequence):
+    """sabre/vobject's REPLY (Nextcloud): a TZID on times that are written in UTC, with a Z,
+    and the VTIMEZONE it names, whose own DTSTARTs are local."""
+    return crlf(
+        [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//Sabre//Sabre VObject 4.5.4//EN",
+            "CALSCALE:GREGORIAN",
+            "METHOD:REPLY",
+            "BEGIN:VTIMEZONE",
+            "TZID:America/Toronto",
+            "BEGIN:DAYLIGHT",
+            "TZOFFSETFROM:-0500",
+            "TZOFFSETTO:-0400",
+            "TZNAME:EDT",
+            "DTSTART:19700308T020000",
+            "END:DAYLIGHT",
+            "BEGIN:STANDARD",
+            "TZOFFSETFROM:-0400",
+            "TZOFFSETTO:-0500",
+            "TZNAME:EST",
+            "DTSTART:19701101T020000",
+            "END:STANDARD",
+            "END:VTIMEZONE",
+            "BEGIN:VEVENT",
+            f"UID:{meeting.calendar_uid}",
+            f"DTSTAMP:{utc(timezone.now())}",
+            f"SEQUENCE:{sequence}",
+            f"DTSTART;TZID=America/Toronto:{utc(meeting.starts_at)}",
+            f"DTEND;TZID=America/Toronto:{utc(meeting.ends_at)}",
+            f"ATTENDEE;PARTSTAT=ACCEPTED;CN=Jordan Whitehead:mailto:{MEMBER}",
+            f"ORGANIZER;CN=PeerNet:mailto:{ORGANIZER}",
+            "REQUEST-STATUS:2.0;Success",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        ]
+    )
+
+
+def test_a_utc_time_under_a_tzid_is_read_in_utc(invitation, meeting):
+    # RFC 5545 (3.2.19): a TZID never applies to a time written in UTC.
+    answer = parsing.calendar_read(sabre_calendar(meeting, sequence=0))
+
+    assert (answer.starts_at, answer.ends_at) == (meeting.starts_at, meeting.ends_at)
+    assert answer.starts_at.utcoffset() == timedelta(0)
+
+
+def test_a_sabre_reply_to_an_older_revision_with_the_same_time_is_recorded(invitation, meeting):
+    type(meeting).objects.filter(pk=meeting.pk).update(sequence=1)
+    meeting.refresh_from_db()
+
+    reply = calendar_reply_receive(raw=calendar_message(sabre_calendar(meeting, sequence=0))).reply
+
+    assert (reply.outcome, reply.detail) == (ReplyOutcome.RECORDED, "")
+    assert answer_of(invitation).response == Response.ACCEPTED
+
+
 def test_a_reply_to_an_older_revision_without_its_time_is_not_believed(invitation, meeting):
     type(meeting).objects.filter(pk=meeting.pk).update(sequence=2)
     meeting.refresh_from_db()

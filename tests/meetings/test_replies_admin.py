@@ -1,15 +1,20 @@
 """Staff see the calendar replies, and how each answer was given; members may answer "Maybe"."""
 
+import html
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from meetings import selectors, services
 from meetings.choices import AnswerChannel, ReplyOutcome, Response
+from meetings.links import invitation_links
 from meetings.models import CalendarReply, Invitation
 from meetings.replies.services import calendar_reply_receive
+from meetings.tokens import answer_token_make
+from peernet.links import absolute_url
 from tests.meetings.factories import InvitationFactory, MeetingFactory
-from tests.meetings.test_replies import outlook_reply
+from tests.meetings.test_replies import local, message, outlook_reply
 
 pytestmark = pytest.mark.unit
 
@@ -133,3 +138,95 @@ def test_a_departing_member_takes_their_calendar_replies_along(invitation):
     services.member_departure(user=invitation.user)
     assert not CalendarReply.objects.exists()
     assert Invitation.objects.filter(pk=other.pk).exists()
+
+
+# --- nothing in a reply shown to staff rebuilds a member's link ---------------------------------
+
+
+def _quoting_reply(text: str, *, subject="Re: Invitation") -> bytes:
+    return message(
+        {
+            "From": "jordan@calgary.ca",
+            "To": "network@peernet.example",
+            "Subject": subject,
+            "Message-ID": "<quoting@calgary.ca>",
+            "Content-Type": "text/plain; charset=utf-8",
+        },
+        text.replace("\n", "\r\n"),
+    )
+
+
+def _wrapped(link: str, at: int) -> str:
+    """The link as a mail program that wraps long lines quotes it: broken at ``at``."""
+    return f"> Accept: {link[:at]}\n> {link[at:]}\n"
+
+
+def _pieces(secret: str, size: int = 8) -> set[str]:
+    return {secret[start : start + size] for start in range(len(secret) - size + 1)}
+
+
+def _shown(staff_client, reply) -> str:
+    page = staff_client.get(reverse("admin:meetings_calendarreply_change", args=[reply.pk]))
+    assert page.status_code == 200
+    return html.unescape(page.content.decode())
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("where", ["in the head", "before the signature", "in the signature"])
+def test_a_quoted_link_broken_across_lines_leaves_nothing_of_its_token(
+    staff_client, invitation, language, where
+):
+    token = answer_token_make(user_id=invitation.user_id, meeting_id=invitation.meeting_id)
+    link = invitation_links(invitation=invitation, language=language)["decline"]
+    start = link.index(token)
+    at = {
+        "in the head": start + 8,
+        "before the signature": start + token.rindex(":") + 1,
+        "in the signature": start + token.rindex(":") + 20,
+    }[where]
+    feed = absolute_url("meetings:feed", language=language, kwargs={"token": "A" * 10 + "x9_" * 9})
+    text = (
+        "Merci, je ne pourrai pas.\n\n"
+        f"> Le 2 déc. 2026, PeerNet a écrit :\n{_wrapped(link, at)}"
+        f"> Feed: {feed[:-20]}\n> {feed[-20:]}\n"
+    )
+
+    reply = calendar_reply_receive(raw=_quoting_reply(text, subject=f"Re: {link}")).reply
+    shown = _shown(staff_client, reply)
+
+    assert reply.outcome == ReplyOutcome.OTHER_MAIL
+    assert "Merci, je ne pourrai pas." in shown
+    assert "[link]" in shown
+    found = {piece for piece in _pieces(token) | _pieces("A" * 10 + "x9_" * 9) if piece in shown}
+    assert found == set()
+    assert {piece for piece in _pieces(token) if piece in reply.excerpt + reply.subject} == set()
+
+
+def test_replies_kept_before_are_shown_without_their_links(staff_client, invitation):
+    token = answer_token_make(user_id=invitation.user_id, meeting_id=invitation.meeting_id)
+    link = invitation_links(invitation=invitation, language="en")["accept"]
+    reply = CalendarReply.objects.create(
+        message_id="<kept-before@calgary.ca>",
+        outcome=ReplyOutcome.OTHER_MAIL,
+        subject=f"Re: {link}",
+        detail=f"no calendar part {token}",
+        excerpt=f"Thanks.\n> {link[:-30]}\n> {link[-30:]}\n",
+    )
+
+    shown = _shown(staff_client, reply)
+    listed = html.unescape(
+        staff_client.get(reverse("admin:meetings_calendarreply_changelist")).content.decode()
+    )
+
+    assert "Thanks." in shown
+    assert {piece for piece in _pieces(token) if piece in shown or piece in listed} == set()
+
+
+def test_what_reads_as_words_dates_and_addresses_is_kept(invitation):
+    reply = calendar_reply_receive(raw=outlook_reply(invitation.meeting)).reply
+
+    assert f"DTSTART;TZID=Eastern Standard Time:{local(invitation.meeting.starts_at)}" in (
+        reply.excerpt
+    )
+    assert "mailto:jordan@calgary.ca" in reply.excerpt
+    assert "X-MICROSOFT-CDO-OWNERAPPTID:-1187383927" in reply.excerpt
