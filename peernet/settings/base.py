@@ -204,6 +204,16 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 # (SECRET_KEY_FALLBACKS keep them readable across a key rotation).
 MFA_ADAPTER = "members.adapters.MFAAdapter"
 MFA_TOTP_ISSUER = "PeerNet"
+# allauth's forms, refusing a security key's unreadable answer with a form error and a code
+# that cannot be marked used while the cache is away (members/mfa_forms.py).
+MFA_FORMS = {
+    "authenticate": "members.mfa_forms.AuthenticateForm",
+    "reauthenticate": "members.mfa_forms.ReauthenticateForm",
+    "add_webauthn": "members.mfa_forms.AddWebAuthnForm",
+    "authenticate_webauthn": "members.mfa_forms.AuthenticateWebAuthnForm",
+    "login_webauthn": "members.mfa_forms.LoginWebAuthnForm",
+    "reauthenticate_webauthn": "members.mfa_forms.ReauthenticateWebAuthnForm",
+}
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 # Staff are signed out after this many minutes without a request; members stay signed in.
 PEERNET_STAFF_IDLE_MINUTES = env.int("PEERNET_STAFF_IDLE_MINUTES", default=120)
