@@ -9,6 +9,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from crispy_forms.utils import render_crispy_form
 from django import forms
+from django.contrib.auth.password_validation import validate_password
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.urls import get_script_prefix, reverse_lazy
@@ -190,6 +191,23 @@ class RegistrationForm(SignupForm):
             lambda: render_crispy_form(self),
             made_from=self.content_version(),
         )
+
+    def clean(self):
+        """allauth checks the password against a blank account holding only the address; the
+        names typed beside it count too, so that a password made of them is refused."""
+        cleaned_data = super().clean()
+        password = cleaned_data.get("password1")
+        if password and "password1" not in self.errors:
+            someone = User(
+                email=cleaned_data.get("email") or "",
+                first_name=cleaned_data.get("first_name") or "",
+                last_name=cleaned_data.get("last_name") or "",
+            )
+            try:
+                validate_password(password, someone)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned_data
 
     def try_save(self, request):
         """Create the account, or answer as allauth does for an address that is already known.
