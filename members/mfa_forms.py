@@ -7,6 +7,7 @@ import json
 from allauth.mfa.base import forms as base_forms
 from allauth.mfa.webauthn import forms as webauthn_forms
 from django import forms
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from fido2.webauthn import AuthenticationResponse, RegistrationResponse
 
@@ -80,13 +81,23 @@ class ReauthenticateWebAuthnForm(
     pass
 
 
+# A key under allauth's prefix for used TOTP codes, which the cache answers from Redis or not at
+# all (peernet.cache): asking for it tells whether a code could be marked used now.
+_USED_CODE_PROBE = "allauth.mfa.totp.used?probe"
+
+
 class _CodeCheckedOrRefusedMixin:
     """A TOTP code is good once: allauth marks it used in the cache. While the cache cannot
     answer, the mark cannot be set (peernet.cache.CacheUnanswered), so the code is refused with
-    a message that says why, rather than taken twice or answered with a server error."""
+    a message that says why, rather than taken twice or answered with a server error.
+
+    The cache is asked before the code is read, and every code is refused alike meanwhile: a
+    wrong code answered "incorrect" beside a right one answered "try again" would tell them
+    apart, while allauth's lock on wrong codes, which lives in the cache, is open."""
 
     def clean_code(self) -> str:
         try:
+            cache.get(_USED_CODE_PROBE)
             return super().clean_code()
         except CacheUnanswered as error:
             raise forms.ValidationError(CODE_CANNOT_BE_CHECKED, code="unanswered") from error

@@ -68,8 +68,10 @@ def test_a_totp_code_is_refused_while_the_cache_cannot_mark_it_used(cache_away, 
     )
     assert response["Location"] == f"/{language}/accounts/2fa/authenticate/"
     code = totp_code(staff)
-    for _ in range(2):
-        response = client.post(f"/{language}/accounts/2fa/authenticate/", {"code": code})
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    # A wrong code is answered as the right one is, which must not be told apart meanwhile.
+    for attempt in (code, code, wrong):
+        response = client.post(f"/{language}/accounts/2fa/authenticate/", {"code": attempt})
         assert response.status_code == 400
         assert CANNOT_CHECK[language] in response.content.decode()
         assert "_auth_user_id" not in client.session
