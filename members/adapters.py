@@ -17,6 +17,7 @@ from django.utils.crypto import salted_hmac
 
 from peernet.outbox.services import message_queue
 
+from . import sign_in_lock
 from .choices import Language
 
 
@@ -26,6 +27,19 @@ class AccountAdapter(DefaultAccountAdapter):
         if language in Language.values:
             user.preferred_language = language
         return super().save_user(request, user, form, commit=commit)
+
+    def pre_authenticate(self, request, **credentials):
+        """allauth's sign-in lock, counted in the database (members/sign_in_lock.py); allauth
+        rolls the attempt back through ``_login_failed_rl_usage`` when the password is right."""
+        key = self._get_login_attempts_cache_key(request, **credentials)
+        self._login_failed_rl_usage = sign_in_lock.sign_in_attempt_count(request=request, key=key)
+        if not self._login_failed_rl_usage:
+            raise self.validation_error("too_many_login_attempts")
+
+    def _delete_login_attempts_cached_email(self, request, **credentials):
+        # allauth's hook after a password reset by mail; its counts are kept in the database.
+        key = self._get_login_attempts_cache_key(request, **credentials)
+        sign_in_lock.sign_in_failures_clear(request=request, key=key)
 
     def get_logout_redirect_url(self, request):
         """The home page in the language of the page the person signed out from."""

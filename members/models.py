@@ -1,4 +1,5 @@
-"""Accounts, registration requests, their history and the reference list of governments."""
+"""Accounts, registration requests, their history, the reference list of governments and the
+sign-in lock's counts."""
 
 from datetime import timedelta
 
@@ -292,3 +293,16 @@ class RegistrationFlag(models.Model):
     @property
     def reason(self) -> str:
         return reason_text(self.code, self.params)
+
+
+class SignInFailures(models.Model):
+    """The recent failed sign-ins under one of allauth's keys for the sign-in lock (an address,
+    a client address), newest first, as allauth keeps them in the cache: see
+    members/sign_in_lock.py for why they are kept here instead."""
+
+    key = models.CharField(max_length=255, primary_key=True)
+    moments = models.JSONField(default=list)
+    forget_after = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.key

@@ -1,4 +1,5 @@
-"""Validators for what people type into the portal's forms: names, one-line text, secrets."""
+"""Validators for what people type into the portal's forms: names, one-line text, secrets, and
+the rule PeerNet adds to Django's password validators."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -41,3 +42,17 @@ def validate_no_control_characters(value: str) -> None:
     """
     if text.contains_control_characters(value):
         raise ValidationError(_CONTROL_CHARACTERS_MESSAGE, code="control_characters")
+
+
+class NotOnlyWhitespaceValidator:
+    """A password of spaces alone (or tabs, or other blanks) passes the length rule and is the
+    first thing a guesser tries; AUTH_PASSWORD_VALIDATORS applies this one beside Django's."""
+
+    def validate(self, password: str, user=None) -> None:
+        if not password.strip():
+            raise ValidationError(
+                _("Your password cannot be made of spaces only."), code="password_only_whitespace"
+            )
+
+    def get_help_text(self) -> str:
+        return _("Your password cannot be made of spaces only.")

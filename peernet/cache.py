@@ -10,6 +10,12 @@ one request makes many calls (allauth's rate limit alone makes four). After a ca
 the process therefore answers without asking Redis for ``UNREACHABLE_PAUSE_SECONDS``: a
 frozen Redis costs a request at most one timeout, and the cache is used again soon after it
 is back.
+
+One kind of key must not be answered by the fallback: the mark allauth sets with ``add`` when a
+one-time code has been used (``allauth.mfa.totp.internal.auth.TOTP._mark_code_used``). Its
+"success" while Redis is down would let the same code in twice; for those keys a call that
+cannot reach Redis raises :class:`CacheUnanswered`, which the code's form turns into "try again
+in a moment".
 """
 
 import functools
@@ -26,6 +32,19 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, Timeout
 UNREACHABLE_PAUSE_SECONDS = 5
 # Per process and per Redis location: until when calls skip Redis (time.monotonic()).
 _unreachable_until: dict[str, float] = {}
+# Keys that record that a one-time code was used: answered by Redis or not at all.
+MUST_ANSWER_KEY_PREFIXES = ("allauth.mfa.totp.used",)
+
+
+class CacheUnanswered(Exception):
+    """Redis could not answer a call about a key the fallback must not answer."""
+
+
+def _answer_without_redis(fallback, args, kwargs):
+    key = args[0] if args else kwargs.get("key")
+    if isinstance(key, str) and key.startswith(MUST_ANSWER_KEY_PREFIXES):
+        raise CacheUnanswered(key)
+    return fallback(*args, **kwargs) if callable(fallback) else fallback
 
 
 def _degrade(fallback):
@@ -34,13 +53,13 @@ def _degrade(fallback):
         def wrapper(self, *args, **kwargs):
             location = ",".join(self._servers)
             if time.monotonic() < _unreachable_until.get(location, 0.0):
-                return fallback(*args, **kwargs) if callable(fallback) else fallback
+                return _answer_without_redis(fallback, args, kwargs)
             try:
                 return method(self, *args, **kwargs)
             except UNREACHABLE as error:
                 _unreachable_until[location] = time.monotonic() + UNREACHABLE_PAUSE_SECONDS
                 logger.warning("Cache unreachable in %s: %s", method.__name__, error)
-                return fallback(*args, **kwargs) if callable(fallback) else fallback
+                return _answer_without_redis(fallback, args, kwargs)
 
         return wrapper
 

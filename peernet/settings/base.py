@@ -128,11 +128,17 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+# At least 12 characters, not all spaces, not a common password, not made of the person's names
+# or address. allauth's forms and createsuperuser (when it asks) apply them.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "members.validators.NotOnlyWhitespaceValidator"},
 ]
 
 LANGUAGE_CODE = "en"
@@ -204,6 +210,16 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 # (SECRET_KEY_FALLBACKS keep them readable across a key rotation).
 MFA_ADAPTER = "members.adapters.MFAAdapter"
 MFA_TOTP_ISSUER = "PeerNet"
+# allauth's forms, refusing a security key's unreadable answer with a form error and a code
+# that cannot be marked used while the cache is away (members/mfa_forms.py).
+MFA_FORMS = {
+    "authenticate": "members.mfa_forms.AuthenticateForm",
+    "reauthenticate": "members.mfa_forms.ReauthenticateForm",
+    "add_webauthn": "members.mfa_forms.AddWebAuthnForm",
+    "authenticate_webauthn": "members.mfa_forms.AuthenticateWebAuthnForm",
+    "login_webauthn": "members.mfa_forms.LoginWebAuthnForm",
+    "reauthenticate_webauthn": "members.mfa_forms.ReauthenticateWebAuthnForm",
+}
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 # Staff are signed out after this many minutes without a request; members stay signed in.
 PEERNET_STAFF_IDLE_MINUTES = env.int("PEERNET_STAFF_IDLE_MINUTES", default=120)

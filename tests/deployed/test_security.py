@@ -177,3 +177,24 @@ def test_passwords_are_stored_with_argon2id_and_older_hashes_are_upgraded_at_sig
     assert sent.status == 302, site.log()
     stored = get_user_model().objects.get(email="new.member@yukon.ca").password
     assert stored.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("en", "The answer of your security key could not be read. Please try again."),
+        ("fr", "La réponse de votre clé de sécurité n’a pas pu être lue. Veuillez réessayer."),
+    ],
+)
+def test_an_unreadable_security_key_answer_is_a_translated_400(site, language, refusal):
+    member = person_member(user__email="jordan@calgary.ca", user__preferred_language=language)
+    client = site.client()
+    response = client.login(member.email, PASSWORD, language=language)
+    assert response.status == 200, site.log()
+    # allauth asks for the password again before a second factor is added.
+    client.post(f"/{language}/accounts/reauthenticate/", {"password": PASSWORD})
+    path = f"/{language}/accounts/2fa/webauthn/add/"
+    assert client.get(path).status == 200, site.log()
+    response = client.post(path, {"name": "Key", "credential": '{"id":"AAAA"}'})
+    assert response.status == 400, site.log()
+    assert refusal in response.text

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.cache import caches
 from django.urls import reverse
 
-from peernet.cache import ResilientRedisCache
+from peernet.cache import CacheUnanswered, ResilientRedisCache
 from peernet.celery import app
 from peernet.outbox import services
 from peernet.outbox.models import MessageStatus, OutboxMessage
@@ -29,6 +29,18 @@ def test_cache_misses_instead_of_failing_while_redis_is_down():
     assert cache.set("key", "value") is None
     assert cache.get_many(["a", "b"]) == {}
     assert cache.delete("key") is False
+
+
+def test_a_used_code_mark_is_answered_by_redis_or_not_at_all():
+    cache = ResilientRedisCache(
+        _dead_redis_url(), {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+    )
+    key = "allauth.mfa.totp.used?user=1&code=123456"
+    # The first call finds Redis away; the next ones skip it for a while: both refuse.
+    for _ in range(2):
+        with pytest.raises(CacheUnanswered):
+            cache.add(key, "y", timeout=30)
+    assert cache.add("lock", True) is True
 
 
 def test_cache_works_with_a_real_redis():

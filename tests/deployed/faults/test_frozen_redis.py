@@ -1,6 +1,7 @@
 """Redis frozen (SIGSTOP: the socket stays open, nothing answers) under the deployed portal:
-requests that touch the broker or the cache still answer within a few seconds, and the mail
-they queue waits in the outbox for the sweep."""
+requests that touch the broker or the cache still answer within a few seconds, the mail they
+queue waits in the outbox for the sweep, and what must not open without the cache stays shut:
+the sign-in lock and one-time codes."""
 
 import time
 
@@ -8,7 +9,8 @@ import pytest
 
 from members.models import Registration
 from peernet.outbox.models import MessageStatus, OutboxMessage
-from tests.deployed.people import REGISTRATION
+from tests.deployed.conftest import totp_code
+from tests.deployed.people import PASSWORD, REGISTRATION, person_member, person_staff
 
 from .conftest import redis_frozen
 
@@ -65,3 +67,43 @@ def test_sign_in_pages_answer_in_seconds_while_their_rate_limits_cannot_be_read(
         assert refused.status == 400, site.log()
         assert refused_elapsed < ANSWER_WITHIN_SECONDS, f"{language}: {refused_elapsed:.1f} s"
         assert refusals[language] in refused.text
+
+
+def test_the_sign_in_lock_holds_while_redis_is_frozen(site):
+    member = person_member(user__email="jordan@calgary.ca")
+    client = site.client()
+    client.timeout = 10
+    assert client.get("/en/accounts/login/").status == 200
+    with redis_frozen():
+        for attempt in range(15):
+            client.post(
+                "/en/accounts/login/", {"login": member.email, "password": f"wrong-{attempt:08d}"}
+            )
+        response = client.post("/en/accounts/login/", {"login": member.email, "password": PASSWORD})
+    assert response.status == 400, site.log()
+    assert "Too many failed login attempts" in response.text
+    assert client.get("/en/me/").status == 302  # still signed out
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("en", "Your code cannot be checked right now. Try again in a moment."),
+        ("fr", "Votre code ne peut pas être vérifié pour l’instant. Réessayez dans un instant."),
+    ],
+)
+def test_a_totp_code_is_refused_while_redis_is_frozen(site, language, refusal):
+    staff = person_staff(email="lead@peernet.example")
+    client = site.client()
+    client.timeout = 10
+    path = f"/{language}/accounts/login/"
+    client.get(path)
+    response = client.post(path, {"login": staff.email, "password": PASSWORD})
+    assert response.location == f"/{language}/accounts/2fa/authenticate/", site.log()
+    code = totp_code(staff.totp_secret)
+    with redis_frozen():
+        answers = [client.post(response.location, {"code": code}) for _ in range(2)]
+    for answer in answers:
+        assert answer.status == 400, site.log()
+        assert refusal in answer.text
+    assert client.get(f"/{language}/admin/").status == 302
