@@ -5,6 +5,9 @@ when and why (``RegistrationEvent``), and queues the e-mails that follow from it
 admin and the management commands all call these functions.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -17,6 +20,7 @@ from . import eligibility
 from .choices import RegistrationStatus
 from .models import Registration, RegistrationEvent, RegistrationFlag, User
 from .seams import member_data_exporters
+from .sign_in_lock import sign_in_failures_forget
 from .signals import member_approved, member_withdrawn
 
 PRIVACY_NOTICE_VERSION = "2026-11"
@@ -337,14 +341,12 @@ def registrations_purge(*, now=None) -> int:
     """Delete what PeerNet no longer needs (privacy notice, "How long it is kept").
 
     Rejected or withdrawn requests go once their decision is older than the retention period;
-    requests whose address was never confirmed go after UNCONFIRMED_RETENTION. Staff accounts
+    requests whose address was never confirmed go after UNCONFIRMED_RETENTION; counts of failed
+    sign-ins go once their period is over. Staff accounts
     are never touched (``member_delete`` refuses them). Returns the number of people deleted.
     """
-    from datetime import timedelta
-
-    from django.conf import settings
-
     now = now or timezone.now()
+    sign_in_failures_forget(now=now)
     decided_limit = now - timedelta(days=settings.PEERNET_DECIDED_RETENTION_DAYS)
     unconfirmed_limit = now - timedelta(days=settings.PEERNET_UNCONFIRMED_RETENTION_DAYS)
     stale = Registration.objects.filter(

@@ -85,3 +85,10 @@ def sign_in_failures_clear(*, request: HttpRequest, key: str) -> None:
     SignInFailures.objects.filter(
         key__in=[cache_key for cache_key, _ in _keys(request, key)]
     ).delete()
+
+
+def sign_in_failures_forget(*, now: datetime) -> int:
+    """Delete the counts whose period is over (they hold client addresses): an attempt deletes
+    them too, but a quiet portal may see none for a long time."""
+    deleted, _ = SignInFailures.objects.filter(forget_after__lt=now).delete()
+    return deleted

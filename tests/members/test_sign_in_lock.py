@@ -2,10 +2,14 @@
 while the cache cannot answer, a wrong password is still told as such, a right one takes its
 attempt back, and a password reset by mail lifts the lock."""
 
+from datetime import timedelta
+
 import pytest
 from allauth.account.adapter import get_adapter
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
+from members import services
 from members.models import SignInFailures
 from tests.members.factories import MemberFactory
 from tests.members.test_mfa_forms import cache_away  # noqa: F401 (fixture)
@@ -85,3 +89,15 @@ def test_counts_past_their_period_are_forgotten(rate_limits):
     _try(client, "someone.else@gatineau.ca", "wrong-guess-0001")
     assert not SignInFailures.objects.filter(forget_after__year=2000).exists()
     assert SignInFailures.objects.count() == 2  # the client's address and the other account
+
+
+def test_the_scheduled_purge_forgets_counts_whose_period_is_over():
+    now = timezone.now()
+    SignInFailures.objects.create(
+        key="over", moments=[1.0], forget_after=now - timedelta(seconds=1)
+    )
+    SignInFailures.objects.create(
+        key="running", moments=[2.0], forget_after=now + timedelta(minutes=4)
+    )
+    services.registrations_purge(now=now)
+    assert list(SignInFailures.objects.values_list("key", flat=True)) == ["running"]
