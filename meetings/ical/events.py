@@ -180,15 +180,17 @@ def _attendee_calendar(
     language: str,
     links: dict[str, str],
     now,
+    host: Person | None,
     **event_options,
 ) -> str:
-    """One member's copy of the meeting, sent with ``method`` (iTIP, RFC 5546)."""
+    """One member's copy of the meeting, sent with ``method`` (iTIP, RFC 5546). ``host`` is
+    the ORGANIZER to name, the plain organiser by default."""
     with translation.override(language):
         event = _event(
             meeting,
             dtstamp=utc_time(now or timezone.now()),
             links=links,
-            host=calendar_address(organizer()),
+            host=calendar_address(host or organizer()),
             attendee=attendee,
             **event_options,
         )
@@ -196,7 +198,13 @@ def _attendee_calendar(
 
 
 def calendar_request(
-    *, meeting: Meeting, attendee: Person, language: str, links: dict[str, str], now=None
+    *,
+    meeting: Meeting,
+    attendee: Person,
+    language: str,
+    links: dict[str, str],
+    now=None,
+    host: Person | None = None,
 ) -> str:
     """The iTIP REQUEST that invites one member, or updates their copy (RFC 5546, 3.2.2)."""
     return _attendee_calendar(
@@ -206,13 +214,20 @@ def calendar_request(
         language=language,
         links=links,
         now=now,
+        host=host,
         with_join=True,
         rsvp=True,
     )
 
 
 def calendar_cancel(
-    *, meeting: Meeting, attendee: Person, language: str, links: dict[str, str], now=None
+    *,
+    meeting: Meeting,
+    attendee: Person,
+    language: str,
+    links: dict[str, str],
+    now=None,
+    host: Person | None = None,
 ) -> str:
     """The iTIP CANCEL that removes the meeting from a member's calendar (RFC 5546, 3.2.5)."""
     return _attendee_calendar(
@@ -222,6 +237,7 @@ def calendar_cancel(
         language=language,
         links=links,
         now=now,
+        host=host,
         with_join=False,
         cancelled=True,
     )

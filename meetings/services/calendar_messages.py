@@ -6,6 +6,7 @@ from peernet.outbox.services import message_prepare, message_render
 
 from .. import ical
 from ..models import Invitation, Meeting
+from ..replies.proof import reply_address
 from .mail_context import invitation_mail_context
 
 
@@ -53,16 +54,27 @@ def calendar_message_prepare(
     language = user.preferred_language
     context = invitation_mail_context(invitation=invitation, meeting=meeting, language=language)
     attendee = ical.Person(name=user.get_full_name(), email=user.email)
+    # The member's own reply address, the same in every revision: the reply it receives
+    # proves which invitation it answers (meetings.replies.proof).
+    host = ical.Person(
+        name=ical.organizer().name,
+        email=reply_address(user_id=user.pk, meeting_id=meeting.pk),
+    )
     if method == "CANCEL":
         calendar = ical.calendar_cancel(
             meeting=meeting,
             attendee=attendee,
             language=language,
             links={"detail": context["links"]["detail"]},
+            host=host,
         )
     else:
         calendar = ical.calendar_request(
-            meeting=meeting, attendee=attendee, language=language, links=context["links"]
+            meeting=meeting,
+            attendee=attendee,
+            language=language,
+            links=context["links"],
+            host=host,
         )
     return _member_message_prepare(
         invitation=invitation,
