@@ -89,6 +89,7 @@ class ReplyOutcome(models.TextChoices):
     RECORDED = "recorded", _("Answer recorded")
     NOT_INVITED = "not_invited", _("Attendee not invited")
     SENDER_MISMATCH = "sender_mismatch", _("Sender is not the attendee")
+    UNPROVEN = "unproven", _("Sender not proven")
     UNKNOWN_EVENT = "unknown_event", _("Unknown event")
     MEETING_CLOSED = "meeting_closed", _("Meeting cancelled or over")
     OUTDATED = "outdated", _("Answers an older time")

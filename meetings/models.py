@@ -279,6 +279,16 @@ class CalendarReply(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=ReplyOutcome.choices)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
     excerpt = models.TextField(_("excerpt"), blank=True)
+    # Who recorded an unproven reply's answer on their own word, and when.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("calendar reply")

@@ -2,15 +2,19 @@
 reached the organiser's mailbox. Both are evidence, so both are read-only.
 
 A reply's subject, detail and excerpt are shown without anything link-like, also for rows kept
-before their text was stored that way (``meetings.replies.redaction``)."""
+before their text was stored that way (``meetings.replies.redaction``). A reply kept because
+its mail proved nothing of its sender is recorded by a staff member's one click, through the
+replies' own service, which notes who confirmed it."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from peernet.admin_mixins import ReadOnlyAdminMixin
+from peernet.admin_mixins import ReadOnlyAdminMixin, selection_decide
 
 from ..models import CalendarReply, Invitation
 from ..replies.redaction import link_like_removed
+from ..replies.services import calendar_reply_confirm
 
 
 @admin.register(Invitation)
@@ -54,6 +58,7 @@ class CalendarReplyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["sender", "attendee", "subject", "message_id"]
     list_select_related = ["meeting"]
     date_hierarchy = "received_at"
+    actions = ["confirm_replies"]
     fields = [
         "received_at",
         "outcome",
@@ -68,9 +73,34 @@ class CalendarReplyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "partstat",
         "meeting",
         "invitation",
+        "confirmed_by",
+        "confirmed_at",
         "excerpt_shown",
     ]
     readonly_fields = fields
+
+    def has_confirm_permission(self, request):
+        # Confirming records a member's answer: the permission to change answers.
+        return request.user.has_perm("meetings.change_invitation")
+
+    @admin.action(
+        description=_("Record the answer of the selected unproven replies"),
+        permissions=["confirm"],
+    )
+    def confirm_replies(self, request, queryset):
+        confirmed = selection_decide(
+            self,
+            request,
+            queryset,
+            lambda reply: calendar_reply_confirm(reply=reply, confirmed_by=request.user),
+        )
+        if confirmed:
+            self.message_user(
+                request,
+                ngettext("%(count)d answer recorded.", "%(count)d answers recorded.", confirmed)
+                % {"count": confirmed},
+                messages.SUCCESS,
+            )
 
     @admin.display(description=_("detail"), ordering="detail")
     def detail_shown(self, obj):

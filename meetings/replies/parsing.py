@@ -21,6 +21,7 @@ import icalendar
 
 from peernet import text
 
+from . import proof
 from .redaction import link_like_removed
 
 MAX_MESSAGE_OCTETS = 5 * 1024 * 1024
@@ -71,6 +72,10 @@ class IncomingMessage:
     excerpt: str = ""
     # What was read before the problem was found, for staff.
     partial: dict = field(default_factory=dict)
+    # The addresses the message was sent to, and the domains our mail server's DMARC check
+    # passed: what may prove who sent it (``proof.py``).
+    recipients: list[str] = field(default_factory=list)
+    dmarc_passed: set[str] = field(default_factory=set)
 
 
 class Unreadable(Exception):
@@ -334,6 +339,8 @@ def message_read(raw: bytes, *, size: int | None = None) -> IncomingMessage:
     incoming = IncomingMessage(message_id=_message_id(raw, mime))
     try:
         incoming.sender, incoming.subject = _headers(mime)
+        incoming.recipients = proof.message_recipients(mime)
+        incoming.dmarc_passed = proof.dmarc_passed_domains(mime)
         incoming.is_automatic = _is_automatic(mime)
         part = calendar_part_find(mime)
         if part is None:

@@ -2,10 +2,14 @@
 
 An iMIP REPLY (RFC 6047) is an e-mail anyone can write, so an answer is recorded only when
 every fact agrees: the UID is one of our meetings, the ATTENDEE is a member invited to it, the
-message comes from that member's address, the meeting is still open, and the reply answers
-the meeting's current time. Anything else is kept for staff with its reason and changes
-nothing. Every message is stored once, under its Message-ID, in the transaction that records
-its answer: the same message read twice, or by two readers at once, changes nothing more.
+meeting is still open, the reply answers the meeting's current time, and the mail proves who
+sent it (``proof.py``): it reached the member's own reply address for that meeting, or it
+comes from the member's address with our mail server's DMARC pass for its domain. A reply
+that proves nothing, though all else agrees, is kept as "unproven" for staff, who may confirm
+it (:func:`calendar_reply_confirm`). Anything else is kept for staff with its reason and
+changes nothing; attendees are never added from a reply. Every message is stored once, under
+its Message-ID, in the transaction that records its answer: the same message read twice, or by
+two readers at once, changes nothing more.
 
 Database errors are not caught here: the caller (the poller, ``manage.py receive_mail``)
 treats them as temporary and reads the message again later.
@@ -14,12 +18,15 @@ treats them as temporary and reads the message again later.
 import logging
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..choices import AnswerChannel, ReplyOutcome, Response
 from ..models import CalendarReply, Invitation, Meeting
 from ..services.answers import AnswerError, invitation_answer
-from . import parsing
+from . import parsing, proof
 from .redaction import link_like_removed
 
 logger = logging.getLogger(__name__)
@@ -32,6 +39,9 @@ PARTSTAT_ANSWERS = {
     "TENTATIVE": Response.TENTATIVE,
     "DELEGATED": Response.DECLINED,
 }
+
+
+UNPROVEN_DETAIL = "unproven sender"
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,16 @@ def _judge(incoming: parsing.IncomingMessage, reply: CalendarReply) -> None:
         # Most often a forwarded invitation: someone outside the network has the join link.
         reply.outcome = ReplyOutcome.NOT_INVITED
         return
-    if not _same_address(incoming.sender, attendee.email):
+    targets = proof.reply_targets(incoming.recipients)
+    sent_to_reply_address = proof.ReplyTarget(invitation.user_id, meeting.pk) in targets
+    if targets and not sent_to_reply_address:
+        # Another invitation's reply address: whoever holds it is not this attendee.
+        reply.outcome = ReplyOutcome.SENDER_MISMATCH
+        reply.detail = "sent to another invitation's reply address"
+        return
+    # Through the reply address, another server may send for the member (Nextcloud sends
+    # from its own address); otherwise From must at least name the attendee.
+    if not sent_to_reply_address and not _same_address(incoming.sender, attendee.email):
         reply.outcome = ReplyOutcome.SENDER_MISMATCH
         reply.detail = f"sent by {incoming.sender or 'nobody named'}"[:500]
         return
@@ -133,6 +152,12 @@ def _judge(incoming: parsing.IncomingMessage, reply: CalendarReply) -> None:
     if attendee.partstat == "DELEGATED":
         delegated_to = parsing.cleaned(attendee.delegated_to, 254)
         reply.detail = f"delegated to {delegated_to or 'someone unnamed'}"
+    dmarc_aligned = proof.address_domain(attendee.email) in incoming.dmarc_passed
+    if not (sent_to_reply_address or dmarc_aligned):
+        # Last, so that staff confirm only what would otherwise have been recorded.
+        reply.outcome = ReplyOutcome.UNPROVEN
+        reply.detail = "; ".join(filter(None, [UNPROVEN_DETAIL, reply.detail]))
+        return
     try:
         invitation_answer(
             meeting=meeting,
@@ -150,14 +175,16 @@ def _judge(incoming: parsing.IncomingMessage, reply: CalendarReply) -> None:
     reply.outcome = ReplyOutcome.RECORDED
 
 
-def calendar_reply_receive(*, raw: bytes, size: int | None = None) -> Received:
+def calendar_reply_receive(*, raw: bytes, size: int | None = None, recipient: str = "") -> Received:
     """Read one incoming message, record the answer it carries if it may be believed, and
     keep it for staff. A message already read (same Message-ID) changes nothing.
 
     ``size`` is the message's whole size when ``raw`` holds only its headers (a message too
-    large to fetch).
+    large to fetch). ``recipient`` is the envelope recipient, when the mail server gives it.
     """
     incoming = parsing.message_read(raw, size=size)
+    if recipient:
+        incoming.recipients.insert(0, recipient)
     existing = CalendarReply.objects.filter(message_id=incoming.message_id).first()
     if existing is not None:
         return Received(reply=existing, created=False)
@@ -189,3 +216,40 @@ def calendar_reply_receive(*, raw: bytes, size: int | None = None) -> Received:
         reply.detail,
     )
     return Received(reply=reply, created=True)
+
+
+def calendar_reply_confirm(*, reply: CalendarReply, confirmed_by) -> CalendarReply:
+    """Record the answer of a reply kept as unproven, on a staff member's word, once.
+
+    Raises ``ValidationError`` when the reply is not an unproven one any more, or when the
+    meeting changed or closed since it arrived (the member's answer may no longer hold).
+    """
+    with transaction.atomic():
+        reply = (
+            CalendarReply.objects.select_for_update(of=("self",))
+            .select_related("invitation__user")
+            .get(pk=reply.pk)
+        )
+        if reply.outcome != ReplyOutcome.UNPROVEN or reply.invitation is None:
+            raise ValidationError(_("Only an unproven reply can be confirmed."))
+        meeting = Meeting.objects.select_for_update().get(pk=reply.meeting_id)
+        if reply.sequence is None or reply.sequence < meeting.sequence:
+            raise ValidationError(_("The meeting changed after this reply; it was not recorded."))
+        delegated_to = ""
+        if reply.partstat == "DELEGATED":
+            delegated_to = reply.detail.partition("delegated to ")[2]
+            delegated_to = "" if delegated_to == "someone unnamed" else delegated_to
+        # AnswerError is a ValidationError: a member who left, a meeting closed since.
+        invitation_answer(
+            meeting=meeting,
+            user=reply.invitation.user,
+            response=PARTSTAT_ANSWERS[reply.partstat],
+            channel=AnswerChannel.CALENDAR,
+            delegated_to=delegated_to,
+        )
+        reply.outcome = ReplyOutcome.RECORDED
+        reply.confirmed_by = confirmed_by
+        reply.confirmed_at = timezone.now()
+        reply.save(update_fields=["outcome", "confirmed_by", "confirmed_at"])
+    logger.info("Calendar reply %s confirmed by %s", reply.pk, confirmed_by.pk)
+    return reply

@@ -307,12 +307,17 @@ COHORTS_MAP_TILE_URL = env("COHORTS_MAP_TILE_URL", default="")
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += csp_origin(COHORTS_MAP_TILE_URL)
 COHORTS_MAP_TILE_ATTRIBUTION = env("COHORTS_MAP_TILE_ATTRIBUTION", default="")
 
-# Calendar replies (iMIP, RFC 6047). Invitations name PEERNET_ORGANIZER_EMAIL as ORGANIZER, so
-# calendar clients send their answers there; PeerNet reads that mailbox over IMAP
+# Calendar replies (iMIP, RFC 6047). Each member's invitation names PEERNET_ORGANIZER_EMAIL as
+# ORGANIZER with a signed sub-address (network+<token>@...), so calendar clients send their
+# answers there and the address proves which invitation they answer; the mailbox must accept
+# sub-addresses ("+"). PEERNET_REPLY_AUTHSERV_ID, when set, is the authserv-id of the mail
+# server's own Authentication-Results, whose dmarc=pass for the attendee's domain also proves
+# the sender. PeerNet reads that mailbox over IMAP
 # (imaps://user:password@host:993/INBOX; imap+starttls://...; plain imap:// only to a loopback
 # address) or through `manage.py receive_mail` from the mail server's pipe. With an OAuth2
 # access token set, it is used instead of the password (XOAUTH2).
 PEERNET_ORGANIZER_EMAIL = env("PEERNET_ORGANIZER_EMAIL", default=DEFAULT_FROM_EMAIL)
+PEERNET_REPLY_AUTHSERV_ID = env("PEERNET_REPLY_AUTHSERV_ID", default="")
 PEERNET_REPLY_IMAP_URL = env("PEERNET_REPLY_IMAP_URL", default="")
 PEERNET_REPLY_IMAP_OAUTH2_TOKEN = env("PEERNET_REPLY_IMAP_OAUTH2_TOKEN", default="")
 PEERNET_REPLY_IMAP_PROCESSED_FOLDER = env(

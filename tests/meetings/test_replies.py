@@ -14,6 +14,7 @@ from django.utils import timezone
 from meetings.choices import AnswerChannel, MeetingStatus, ReplyOutcome, Response
 from meetings.models import CalendarReply, Invitation
 from meetings.replies import parsing
+from meetings.replies.proof import reply_address
 from meetings.replies.services import calendar_reply_receive
 from meetings.timezones import EASTERN
 from tests.meetings.factories import InvitationFactory, MeetingFactory
@@ -30,6 +31,15 @@ def local(moment) -> str:
 
 def utc(moment) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def reply_to(meeting, sender: str) -> str:
+    """Where the sender's calendar answers: the ORGANIZER of the sender's own invitation to
+    the meeting (their reply address), or the plain organiser address without one."""
+    invitation = Invitation.objects.filter(meeting=meeting, user__email__iexact=sender).first()
+    if invitation is None:
+        return ORGANIZER
+    return reply_address(user_id=invitation.user_id, meeting_id=meeting.pk)
 
 
 def crlf(lines) -> str:
@@ -95,7 +105,9 @@ def outlook_calendar(meeting, *, partstat="ACCEPTED", attendee=MEMBER, sequence=
     )
 
 
-def outlook_reply(meeting, *, sender=MEMBER, message_id="<outlook-1@calgary.ca>", **kwargs):
+def outlook_reply(
+    meeting, *, sender=MEMBER, message_id="<outlook-1@calgary.ca>", to=None, **kwargs
+):
     """Outlook: multipart/alternative, the calendar a base64 text/calendar; method=REPLY."""
     calendar = outlook_calendar(meeting, **kwargs)
     encoded = base64.encodebytes(calendar.encode("utf-8")).decode("ascii")
@@ -118,7 +130,7 @@ def outlook_reply(meeting, *, sender=MEMBER, message_id="<outlook-1@calgary.ca>"
     return message(
         {
             "From": f"Jordan Whitehead <{sender}>",
-            "To": f"PeerNet <{ORGANIZER}>",
+            "To": f"PeerNet <{to or reply_to(meeting, sender)}>",
             "Subject": f"Accepted: {meeting.title}",
             "Message-ID": message_id,
             "Thread-Topic": meeting.title,
@@ -161,7 +173,9 @@ def gmail_calendar(meeting, *, partstat="ACCEPTED", attendee=MEMBER):
     )
 
 
-def gmail_reply(meeting, *, sender=MEMBER, message_id="<gmail-1@mail.gmail.com>", **kwargs):
+def gmail_reply(
+    meeting, *, sender=MEMBER, message_id="<gmail-1@mail.gmail.com>", to=None, **kwargs
+):
     """Gmail: the text parts, then an invite.ics attachment (application/ics, base64)."""
     calendar = base64.encodebytes(gmail_calendar(meeting, **kwargs).encode("utf-8"))
     body = crlf(
@@ -190,7 +204,7 @@ def gmail_reply(meeting, *, sender=MEMBER, message_id="<gmail-1@mail.gmail.com>"
     return message(
         {
             "From": f"Jordan Whitehead <{sender}>",
-            "To": ORGANIZER,
+            "To": to or reply_to(meeting, sender),
             "Subject": f"Accepted: {meeting.title} @ Wed Dec 23, 2026",
             "Message-ID": message_id,
             "Content-Type": 'multipart/mixed; boundary="000000000000mixed"',
@@ -227,7 +241,9 @@ def apple_calendar(meeting, *, partstat="TENTATIVE", attendee="JORDAN@CALGARY.CA
     )
 
 
-def apple_reply(meeting, *, sender="Jordan@Calgary.ca", message_id="<apple-1@icloud.com>", **kw):
+def apple_reply(
+    meeting, *, sender="Jordan@Calgary.ca", message_id="<apple-1@icloud.com>", to=None, **kw
+):
     """Apple Mail: the calendar as a quoted-printable text/calendar attachment."""
     calendar = quopri.encodestring(apple_calendar(meeting, **kw).encode("utf-8")).decode("ascii")
     body = crlf(
@@ -249,7 +265,7 @@ def apple_reply(meeting, *, sender="Jordan@Calgary.ca", message_id="<apple-1@icl
     return message(
         {
             "From": f"Jordan Whitehead <{sender}>",
-            "To": ORGANIZER,
+            "To": to or reply_to(meeting, sender),
             "Subject": f"Invitation: {meeting.title} (Maybe)",
             "Message-ID": message_id,
             "Content-Type": 'multipart/mixed; boundary="Apple-Mail=_1"',
@@ -259,12 +275,14 @@ def apple_reply(meeting, *, sender="Jordan@Calgary.ca", message_id="<apple-1@icl
 
 
 def calendar_message(calendar: bytes | str, *, headers=None, part_headers=None) -> bytes:
-    """A plain text/calendar message around any calendar text, for the hostile cases."""
+    """A plain text/calendar message around any calendar text, for the hostile cases, sent to
+    the reply address of the member's latest invitation."""
     if isinstance(calendar, str):
         calendar = calendar.encode("utf-8")
+    invitation = Invitation.objects.filter(user__email=MEMBER).order_by("pk").last()
     head = {
         "From": MEMBER,
-        "To": ORGANIZER,
+        "To": reply_to(invitation.meeting, MEMBER) if invitation else ORGANIZER,
         "Subject": "Reply",
         "Message-ID": "<hostile@calgary.ca>",
         "MIME-Version": "1.0",

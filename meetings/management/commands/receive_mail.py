@@ -5,9 +5,15 @@ For a mail server's pipe delivery (Postfix ``pipe``, Exim ``pipe``, a ``.forward
 message is processed or kept for staff, whatever it held; 75 (EX_TEMPFAIL) when the database
 cannot be reached (or processing fails in a way no message should cause), so that the server
 keeps the message and delivers it again later.
+
+The envelope recipient (the reply address the message reached) is ``--recipient`` (Postfix
+``pipe``: ``argv=... receive_mail --recipient ${original_recipient}``), else the
+``ORIGINAL_RECIPIENT`` variable Postfix's ``local`` delivery sets for a ``.forward`` or an
+alias command, else the message's Delivered-To, X-Original-To and To headers.
 """
 
 import logging
+import os
 import sys
 
 from django.core.management.base import BaseCommand
@@ -34,10 +40,18 @@ def message_read_from(stream, limit: int = MAX_MESSAGE_OCTETS) -> bytes:
 class Command(BaseCommand):
     help = "Read one e-mail on standard input and record the calendar answer it carries."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--recipient",
+            default="",
+            help="The envelope recipient the mail server delivered the message to.",
+        )
+
     def handle(self, *args, **options):
         raw = message_read_from(sys.stdin.buffer)
+        recipient = options["recipient"] or os.environ.get("ORIGINAL_RECIPIENT", "")
         try:
-            received = calendar_reply_receive(raw=raw)
+            received = calendar_reply_receive(raw=raw, recipient=recipient)
         except DatabaseError:
             logger.exception("Calendar reply not processed: the database is unavailable")
             self.stderr.write("Temporary failure: the database is unavailable.")
