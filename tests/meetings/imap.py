@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DOVECOT = "/usr/sbin/dovecot"
+# Dovecot's local delivery agent, as a mail server's mailbox_command runs it.
+DOVECOT_LDA = "/usr/lib/dovecot/dovecot-lda"
 USER = "organizer"
 PASSWORD = "s3cret/with@signs%"  # characters that must be percent-encoded in the URL
 MAIL_OWNER = "nobody"  # mail processes cannot run as root
@@ -32,6 +34,8 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = 1
 mail_location = maildir:{root}/mail/%n
+# Sub-addresses (RFC 5233) reach the user's INBOX: organizer+anything@ is organizer's.
+recipient_delimiter = +
 mail_uid = {uid}
 mail_gid = {gid}
 passdb {{
@@ -115,6 +119,26 @@ class ImapServer:
             assert status == "OK"
         finally:
             connection.logout()
+
+    def deliver(self, raw: bytes, *, recipient: str, sender: str = "") -> None:
+        """Deliver a message as the mail server does, to ``recipient`` (which may carry a
+        sub-address), through Dovecot's delivery agent rather than IMAP APPEND."""
+        subprocess.run(
+            [
+                DOVECOT_LDA,
+                "-c",
+                str(self.root / "dovecot.conf"),
+                "-d",
+                self.user,
+                "-a",
+                recipient,
+                "-f",
+                sender or "sender@example.com",
+            ],
+            input=raw,
+            check=True,
+            capture_output=True,
+        )
 
     def count(self, folder: str) -> int:
         connection = self.client()

@@ -14,6 +14,7 @@ from meetings.models import CalendarReply, Invitation
 from meetings.replies import mailbox as replies_mailbox
 from meetings.replies import parsing
 from meetings.replies.mailbox import MailboxConfigurationError, mailbox_address
+from meetings.replies.proof import reply_address
 from meetings.replies.tasks import replies_poll_task
 from tests.meetings.factories import InvitationFactory, MeetingFactory
 from tests.meetings.test_replies import apple_reply, calendar_message, gmail_reply, outlook_reply
@@ -84,6 +85,26 @@ def test_the_same_message_delivered_twice_is_recorded_once(mailbox_settings, ima
     assert answer(invitation) == Response.TENTATIVE
     assert CalendarReply.objects.count() == 1
     assert (imap_server.count("INBOX"), imap_server.count(PROCESSED)) == (0, 2)
+
+
+@pytest.mark.unit
+def test_a_reply_delivered_to_the_members_reply_address_is_polled_and_recorded(
+    mailbox_settings, imap_server, member
+):
+    meeting = MeetingFactory()
+    invitation = InvitationFactory(user=member, meeting=meeting)
+    address = reply_address(user_id=member.pk, meeting_id=meeting.pk)
+    imap_server.deliver(
+        gmail_reply(meeting, partstat="DECLINED", to=address),
+        recipient=address,
+        sender="jordan@calgary.ca",
+    )
+
+    replies_poll_task()
+
+    assert answer(invitation) == Response.DECLINED
+    assert CalendarReply.objects.get().outcome == ReplyOutcome.RECORDED
+    assert (imap_server.count("INBOX"), imap_server.count(PROCESSED)) == (0, 1)
 
 
 @pytest.mark.unit
