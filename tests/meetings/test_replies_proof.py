@@ -234,20 +234,32 @@ def evolution_reply(meeting, *, to, partstat="DECLINED"):
 
 
 def nextcloud_reply(meeting, *, to):
-    """Nextcloud's server (IMipPlugin): sent from its own address, the attendee in Reply-To,
-    the sabre/vobject REPLY in a multipart/alternative."""
+    """Nextcloud's server (apps/dav IMipPlugin): sent To the ORGANIZER's address, from its
+    own invitations-noreply address with the attendee in Reply-To; the sabre/vobject REPLY
+    is an ``event.ics`` attachment of type ``text/calendar; method=REPLY``."""
     body = crlf(
         [
-            "--_=_nextcloud",
+            "--_=_swift_mixed",
+            'Content-Type: multipart/alternative; boundary="_=_swift_alt"',
+            "",
+            "--_=_swift_alt",
             "Content-Type: text/plain; charset=utf-8",
             "",
             "Jordan Whitehead has accepted your invitation.",
-            "--_=_nextcloud",
-            'Content-Type: text/calendar; method=REPLY; charset="utf-8"',
-            "Content-Transfer-Encoding: 8bit",
+            "--_=_swift_alt",
+            "Content-Type: text/html; charset=utf-8",
             "",
-            sabre_calendar(meeting, sequence=meeting.sequence),
-            "--_=_nextcloud--",
+            "<p>Jordan Whitehead has accepted your invitation.</p>",
+            "--_=_swift_alt--",
+            "--_=_swift_mixed",
+            'Content-Type: text/calendar; method=REPLY; name="event.ics"',
+            "Content-Transfer-Encoding: base64",
+            'Content-Disposition: attachment; filename="event.ics"',
+            "",
+            base64.encodebytes(sabre_calendar(meeting, sequence=meeting.sequence).encode()).decode(
+                "ascii"
+            ),
+            "--_=_swift_mixed--",
         ]
     )
     return message(
@@ -257,7 +269,7 @@ def nextcloud_reply(meeting, *, to):
             "To": f"PeerNet <{to}>",
             "Subject": f"Invitation accepted: {meeting.title}",
             "Message-ID": "<nextcloud-1@cloud.calgary.ca>",
-            "Content-Type": 'multipart/alternative; boundary="_=_nextcloud"',
+            "Content-Type": 'multipart/mixed; boundary="_=_swift_mixed"',
         },
         body,
     )
