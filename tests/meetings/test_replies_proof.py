@@ -11,6 +11,7 @@ import io
 import sys
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
@@ -552,6 +553,38 @@ def test_staff_confirm_an_unproven_reply_in_one_click(staff_client, invitation, 
     assert saved.responded_at == answered_at
     assert "1 answer recorded." in first.content.decode()
     assert "Only an unproven reply can be confirmed." in second.content.decode()
+
+
+def test_confirming_needs_the_permission_to_change_answers(client, invitation, meeting):
+    reader = StaffFactory(is_superuser=False)
+    reader.user_permissions.add(Permission.objects.get(codename="view_calendarreply"))
+    client.force_login(reader)
+    reply = calendar_reply_receive(raw=outlook_reply(meeting, to=ORGANIZER)).reply
+    changelist = reverse("admin:meetings_calendarreply_changelist")
+
+    page = client.get(changelist)
+    client.post(changelist, {"action": "confirm_replies", "_selected_action": [reply.pk]})
+
+    assert page.status_code == 200
+    assert "confirm_replies" not in page.content.decode()
+    reply.refresh_from_db()
+    assert reply.outcome == ReplyOutcome.UNPROVEN
+    assert answer_of(invitation) == Response.NEEDS_ACTION
+
+
+def test_staff_never_read_the_reply_address_a_client_echoes(invitation, meeting):
+    token = reply_token_make(user_id=invitation.user_id, meeting_id=meeting.pk)
+
+    address = reply_address_of(invitation)
+    shown = calendar_reply_receive(raw=thunderbird_reply(meeting, to=address)).reply
+
+    # The REPLY names the ORGANIZER it answers: the member's reply address.
+    assert f"ORGANIZER;CN=PeerNet:mailto:{address}".encode() in thunderbird_reply(
+        meeting, to=address
+    )
+    assert shown.outcome == ReplyOutcome.RECORDED
+    assert "ORGANIZER;CN=PeerNet:mailto:network+" in shown.excerpt
+    assert token not in shown.excerpt + shown.detail + shown.subject
 
 
 def test_a_reply_kept_for_another_reason_cannot_be_confirmed(staff_user, invitation, meeting):
