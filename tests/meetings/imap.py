@@ -34,8 +34,6 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = 1
 mail_location = maildir:{root}/mail/%n
-# Sub-addresses (RFC 5233) reach the user's INBOX: organizer+anything@ is organizer's.
-recipient_delimiter = +
 mail_uid = {uid}
 mail_gid = {gid}
 passdb {{
@@ -121,8 +119,9 @@ class ImapServer:
             connection.logout()
 
     def deliver(self, raw: bytes, *, recipient: str, sender: str = "") -> None:
-        """Deliver a message as the mail server does, to ``recipient`` (which may carry a
-        sub-address), through Dovecot's delivery agent rather than IMAP APPEND."""
+        """Deliver a message as Postfix's local delivery hands it to Dovecot (``mailbox_command
+        = dovecot-lda -a "$RECIPIENT"``): to the mailbox's user, with ``recipient`` (which may
+        carry a sub-address, RFC 5233) as the original recipient, into the INBOX."""
         subprocess.run(
             [
                 DOVECOT_LDA,
