@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peernet.links import absolute_url
 from peernet.outbox.services import message_send_templated, messages_forget
+from staff.privacy_notice import privacy_notice_version
 
 from . import eligibility
 from .choices import RegistrationStatus
@@ -22,8 +23,6 @@ from .models import Registration, RegistrationEvent, RegistrationFlag, User
 from .seams import member_data_exporters
 from .sign_in_lock import sign_in_failures_forget
 from .signals import member_approved, member_withdrawn
-
-PRIVACY_NOTICE_VERSION = "2026-11"
 
 # Which states each decision may start from.
 _ALLOWED = {
@@ -129,7 +128,7 @@ def registration_submit(
         province=province,
         wants_interpretation=wants_interpretation,
         privacy_consent_at=now,
-        privacy_notice_version=PRIVACY_NOTICE_VERSION,
+        privacy_notice_version=privacy_notice_version(),
         submitted_at=now,
         person_key=eligibility.name_key(user.first_name, user.last_name),
         mailbox_key=eligibility.mailbox_key(user.email),

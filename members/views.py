@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 
 from peernet.pagecache import public_form_page, public_page
+from staff.privacy_notice import privacy_notice_version, retention_periods
 
 from . import services
 from .choices import RegistrationStatus
@@ -145,4 +146,13 @@ class LeaveView(LoginRequiredMixin, TemplateView):
 
 @public_page
 class PrivacyView(TemplateView):
+    """The privacy notice: the facts staff write (page texts ``privacy.*``) around the
+    retention periods the purges apply, read from the settings so that they are always true."""
+
     template_name = "members/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["retention_periods"] = retention_periods()
+        context["notice_version"] = privacy_notice_version()
+        return context
