@@ -15,6 +15,7 @@ from staff.privacy_notice import privacy_notice_version, retention_periods
 
 from . import services
 from .choices import RegistrationStatus
+from .data_export import member_data_csv_response
 from .forms import ProfileForm
 from .models import Registration
 from .registration_notice import invitation_window_closing, next_meeting
@@ -120,6 +121,13 @@ class DataExportView(LoginRequiredMixin, View):
         response["Content-Disposition"] = 'attachment; filename="peernet-my-data.json"'
         response["Cache-Control"] = "no-store"
         return response
+
+
+class DataExportCsvView(LoginRequiredMixin, View):
+    """The same export as one CSV file of section, field and value rows."""
+
+    def get(self, request):
+        return member_data_csv_response(services.member_data_export(user=request.user))
 
 
 class LeaveView(LoginRequiredMixin, TemplateView):
