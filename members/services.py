@@ -20,7 +20,7 @@ from staff.privacy_notice import privacy_notice_version
 from . import eligibility
 from .choices import RegistrationStatus
 from .models import Registration, RegistrationEvent, RegistrationFlag, User
-from .seams import member_data_exporters
+from .seams import member_data_exporters, personal_data_purges
 from .sign_in_lock import sign_in_failures_forget
 from .signals import member_approved, member_withdrawn
 
@@ -341,7 +341,8 @@ def registrations_purge(*, now=None) -> int:
 
     Rejected or withdrawn requests go once their decision is older than the retention period;
     requests whose address was never confirmed go after UNCONFIRMED_RETENTION; counts of failed
-    sign-ins go once their period is over. Staff accounts
+    sign-ins go once their period is over; then each purge other apps registered in
+    ``personal_data_purges`` runs (calendar replies, expressions of interest). Staff accounts
     are never touched (``member_delete`` refuses them). Returns the number of people deleted.
     """
     now = now or timezone.now()
@@ -362,4 +363,6 @@ def registrations_purge(*, now=None) -> int:
         except MemberDeleteError:
             continue
         deleted += 1
+    for purge in personal_data_purges:
+        purge(now=now)
     return deleted

@@ -154,7 +154,7 @@ class ConfidentialityIncident(models.Model):
     class Meta:
         ordering = ["-learned_on", "-pk"]
         verbose_name = _("confidentiality incident")
-        verbose_name_plural = _("register of confidentiality incidents")
+        verbose_name_plural = _("confidentiality incidents")
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(risk_reasoning=""), name="incident_risk_reasoned"

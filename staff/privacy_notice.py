@@ -41,7 +41,8 @@ def _days(count: int) -> str:
 
 def retention_periods() -> list[RetentionPeriod]:
     """Each kind of personal data and how long it is kept, read from the settings the purges
-    use (``members.registrations_purge``, ``outbox.purge``), in the current language."""
+    use (``members.registrations_purge`` with the purges of ``personal_data_purges``,
+    ``outbox.purge``), in the current language."""
     return [
         RetentionPeriod(
             _("A request whose e-mail address was never confirmed"),
@@ -61,6 +62,16 @@ def retention_periods() -> list[RetentionPeriod]:
             _("E-mails the network sent to a person"),
             _("%(period)s after they were sent")
             % {"period": _days(settings.PEERNET_OUTBOX_RETENTION_DAYS)},
+        ),
+        RetentionPeriod(
+            _("Mail received from calendar programs (replies to invitations)"),
+            _("%(period)s after it came")
+            % {"period": _days(settings.PEERNET_CALENDAR_REPLY_RETENTION_DAYS)},
+        ),
+        RetentionPeriod(
+            _("A community's expression of interest in a cohort"),
+            _("%(period)s after it was last handled, or sent")
+            % {"period": _days(settings.PEERNET_INTEREST_RETENTION_DAYS)},
         ),
         RetentionPeriod(
             _("Counts of failed sign-ins"),
@@ -101,6 +112,8 @@ def privacy_notice_version() -> str:
         "unconfirmed": settings.PEERNET_UNCONFIRMED_RETENTION_DAYS,
         "decided": settings.PEERNET_DECIDED_RETENTION_DAYS,
         "outbox": settings.PEERNET_OUTBOX_RETENTION_DAYS,
+        "calendar_replies": settings.PEERNET_CALENDAR_REPLY_RETENTION_DAYS,
+        "interests": settings.PEERNET_INTEREST_RETENTION_DAYS,
         "incidents": INCIDENT_KEPT_YEARS,
     }
     content = json.dumps({"facts": facts, "periods": periods}, sort_keys=True)

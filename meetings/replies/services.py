@@ -13,8 +13,11 @@ treats them as temporary and reads the message again later.
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from ..choices import AnswerChannel, ReplyOutcome, Response
 from ..models import CalendarReply, Invitation, Meeting
@@ -189,3 +192,13 @@ def calendar_reply_receive(*, raw: bytes, size: int | None = None) -> Received:
         reply.detail,
     )
     return Received(reply=reply, created=True)
+
+
+def calendar_replies_purge(*, now=None) -> int:
+    """Forget the mail that reached the organiser's mailbox once it is older than
+    PEERNET_CALENDAR_REPLY_RETENTION_DAYS; the answers it recorded stay on their invitations.
+    Run by the scheduled purge (``members.seams.personal_data_purges``)."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=settings.PEERNET_CALENDAR_REPLY_RETENTION_DAYS)
+    deleted, _ = CalendarReply.objects.filter(received_at__lt=limit).delete()
+    return deleted

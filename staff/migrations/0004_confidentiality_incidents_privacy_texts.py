@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'confidentiality incident',
-                'verbose_name_plural': 'register of confidentiality incidents',
+                'verbose_name_plural': 'confidentiality incidents',
                 'ordering': ['-learned_on', '-pk'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('risk_reasoning', ''), _negated=True), name='incident_risk_reasoned')],
             },

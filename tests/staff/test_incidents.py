@@ -71,7 +71,7 @@ def test_staff_without_the_permission_cannot_see_the_register(staff_without_perm
     assert client.get(url("admin:staff_confidentialityincident_add")).status_code == 403
     index = client.get(url("admin:index")).content.decode()
     assert "confidentialityincident" not in index
-    assert "Register of confidentiality incidents" not in index
+    assert "Confidentiality incidents" not in index
 
 
 def test_staff_given_the_view_permission_reads_the_register(staff_without_permission):

@@ -111,6 +111,14 @@ def test_the_notice_names_the_regulator_the_storage_and_the_person_in_charge(lan
                 ),
                 ("E-mails the network sent to a person", "45 days after they were sent"),
                 (
+                    "Mail received from calendar programs (replies to invitations)",
+                    "60 days after it came",
+                ),
+                (
+                    "A community's expression of interest in a cohort",
+                    "365 days after it was last handled, or sent",
+                ),
+                (
                     "Entries of the register of confidentiality incidents",
                     "at least 5 years after the network learned of the incident",
                 ),
@@ -129,6 +137,14 @@ def test_the_notice_names_the_regulator_the_storage_and_the_person_in_charge(lan
                     "45 jours après leur envoi",
                 ),
                 (
+                    "Le courrier reçu des logiciels d’agenda (réponses aux invitations)",
+                    "60 jours après sa réception",
+                ),
+                (
+                    "La manifestation d’intérêt d’une communauté pour une cohorte",
+                    "365 jours après son dernier traitement, ou son envoi",
+                ),
+                (
                     "Les inscriptions au registre des incidents de confidentialité",
                     "au moins 5 ans après que le réseau a pris connaissance de l’incident",
                 ),
@@ -140,6 +156,8 @@ def test_the_notice_reads_the_periods_the_purges_apply(settings, language, rows)
     settings.PEERNET_UNCONFIRMED_RETENTION_DAYS = 7
     settings.PEERNET_DECIDED_RETENTION_DAYS = 1
     settings.PEERNET_OUTBOX_RETENTION_DAYS = 45
+    settings.PEERNET_CALENDAR_REPLY_RETENTION_DAYS = 60
+    settings.PEERNET_INTEREST_RETENTION_DAYS = 365
     settings.PEERNET_PAGE_CACHE_SECONDS = 0
     html = notice(language)
     shown = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", html)
