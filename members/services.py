@@ -6,6 +6,7 @@ admin and the management commands all call these functions.
 """
 
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -341,12 +342,15 @@ def registrations_purge(*, now=None) -> int:
 
     Rejected or withdrawn requests go once their decision is older than the retention period;
     requests whose address was never confirmed go after UNCONFIRMED_RETENTION; counts of failed
-    sign-ins go once their period is over; then each purge other apps registered in
-    ``personal_data_purges`` runs (calendar replies, expressions of interest). Staff accounts
-    are never touched (``member_delete`` refuses them). Returns the number of people deleted.
+    sign-ins and expired sessions go once their period is over; then each purge other apps
+    registered in ``personal_data_purges`` runs (calendar replies, expressions of interest).
+    Staff accounts are never touched (``member_delete`` refuses them). Returns the number of
+    people deleted.
     """
     now = now or timezone.now()
     sign_in_failures_forget(now=now)
+    # Django deletes an expired session only when its owner comes back; everyone else's stays.
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
     decided_limit = now - timedelta(days=settings.PEERNET_DECIDED_RETENTION_DAYS)
     unconfirmed_limit = now - timedelta(days=settings.PEERNET_UNCONFIRMED_RETENTION_DAYS)
     stale = Registration.objects.filter(

@@ -74,6 +74,11 @@ def retention_periods() -> list[RetentionPeriod]:
             % {"period": _days(settings.PEERNET_INTEREST_RETENTION_DAYS)},
         ),
         RetentionPeriod(
+            _("A signed-in session"),
+            _("until it ends, at most %(period)s after it was last used")
+            % {"period": _days(settings.SESSION_COOKIE_AGE // 86400)},
+        ),
+        RetentionPeriod(
             _("Counts of failed sign-ins"),
             _("until the period they count is over (five minutes with the default limits)"),
         ),
@@ -114,6 +119,7 @@ def privacy_notice_version() -> str:
         "outbox": settings.PEERNET_OUTBOX_RETENTION_DAYS,
         "calendar_replies": settings.PEERNET_CALENDAR_REPLY_RETENTION_DAYS,
         "interests": settings.PEERNET_INTEREST_RETENTION_DAYS,
+        "sessions": settings.SESSION_COOKIE_AGE,
         "incidents": INCIDENT_KEPT_YEARS,
     }
     content = json.dumps({"facts": facts, "periods": periods}, sort_keys=True)

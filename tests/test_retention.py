@@ -1,10 +1,12 @@
 """Each period of the privacy notice's retention table is applied by a scheduled purge: the
 ones members' purge did not cover before (mail received from calendar programs, communities'
-expressions of interest) run with it, through ``members.seams.personal_data_purges``."""
+expressions of interest) run with it, through ``members.seams.personal_data_purges``, and
+expired sessions go with it."""
 
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from cohorts.models import ExpressionOfInterest
@@ -16,6 +18,7 @@ from members.seams import personal_data_purges
 from members.tasks import registrations_purge
 from tests.cohorts.factories import ExpressionOfInterestFactory
 from tests.meetings.factories import InvitationFactory
+from tests.members.factories import MemberFactory
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 
@@ -60,3 +63,16 @@ def test_an_expression_of_interest_goes_after_its_period_since_it_was_last_handl
     kept = set(ExpressionOfInterest.objects.values_list("pk", flat=True))
     assert kept == {handled_lately.pk, never_handled_new.pk}
     assert handled_long_ago.pk not in kept and never_handled_old.pk not in kept
+
+
+def test_expired_sessions_go_with_the_scheduled_purge(client):
+    member = MemberFactory()
+    client.force_login(member.user)
+    live = client.session.session_key
+    Session.objects.create(
+        session_key="expired-session-key-0123456789",
+        session_data="",
+        expire_date=timezone.now() - timedelta(seconds=1),
+    )
+    registrations_purge()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]

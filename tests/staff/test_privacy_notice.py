@@ -118,6 +118,7 @@ def test_the_notice_names_the_regulator_the_storage_and_the_person_in_charge(lan
                     "A community's expression of interest in a cohort",
                     "365 days after it was last handled, or sent",
                 ),
+                ("A signed-in session", "until it ends, at most 14 days after it was last used"),
                 (
                     "Entries of the register of confidentiality incidents",
                     "at least 5 years after the network learned of the incident",
@@ -145,6 +146,10 @@ def test_the_notice_names_the_regulator_the_storage_and_the_person_in_charge(lan
                     "365 jours après son dernier traitement, ou son envoi",
                 ),
                 (
+                    "Une session de connexion",
+                    "jusqu’à sa fin, au plus 14 jours après sa dernière utilisation",
+                ),
+                (
                     "Les inscriptions au registre des incidents de confidentialité",
                     "au moins 5 ans après que le réseau a pris connaissance de l’incident",
                 ),
@@ -158,6 +163,7 @@ def test_the_notice_reads_the_periods_the_purges_apply(settings, language, rows)
     settings.PEERNET_OUTBOX_RETENTION_DAYS = 45
     settings.PEERNET_CALENDAR_REPLY_RETENTION_DAYS = 60
     settings.PEERNET_INTEREST_RETENTION_DAYS = 365
+    settings.SESSION_COOKIE_AGE = 14 * 86400
     settings.PEERNET_PAGE_CACHE_SECONDS = 0
     html = notice(language)
     shown = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", html)
