@@ -19,7 +19,7 @@ from peernet import ratelimit
 from peernet.languages import language_codes
 from peernet.links import absolute_url
 from peernet.outbox.services import message_send_templated
-from staff.privacy_notice import privacy_notice_version
+from staff.privacy_notice import privacy_notice_version_record
 
 from .choices import InterestStatus, Language
 from .models import Community, ExpressionOfInterest, search_key
@@ -119,7 +119,7 @@ def interest_submit(
         motivation=motivation.strip(),
         language=language,
         privacy_consent_at=timezone.now(),
-        privacy_notice_version=privacy_notice_version(),
+        privacy_notice_version=privacy_notice_version_record(),
     )
     interest.full_clean()
     with transaction.atomic():

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peernet.links import absolute_url
 from peernet.outbox.services import message_send_templated, messages_forget
-from staff.privacy_notice import privacy_notice_version
+from staff.privacy_notice import privacy_notice_version_record
 
 from . import eligibility
 from .choices import RegistrationStatus
@@ -129,7 +129,7 @@ def registration_submit(
         province=province,
         wants_interpretation=wants_interpretation,
         privacy_consent_at=now,
-        privacy_notice_version=privacy_notice_version(),
+        privacy_notice_version=privacy_notice_version_record(),
         submitted_at=now,
         person_key=eligibility.name_key(user.first_name, user.last_name),
         mailbox_key=eligibility.mailbox_key(user.email),

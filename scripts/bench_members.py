@@ -5,13 +5,13 @@ from functools import cache
 
 from members.eligibility import mailbox_key, name_key
 from members.models import Registration
-from staff.privacy_notice import privacy_notice_version
+from staff.privacy_notice import privacy_notice_version_record
 
 
 @cache
 def _notice_version() -> str:
     # The notice does not change during a run; reading it once spares a query per row.
-    return privacy_notice_version()
+    return privacy_notice_version_record()
 
 
 def registration_build(

@@ -15,7 +15,7 @@ from peernet.admin_mixins import (
     translation_status,
 )
 
-from .models import ConfidentialityIncident, SiteText, SiteTextKey
+from .models import ConfidentialityIncident, PrivacyNoticeVersion, SiteText, SiteTextKey
 
 # What staff should know about a text before rewording it, shown on its change form.
 SITE_TEXT_GUIDANCE = {
@@ -171,3 +171,21 @@ class ConfidentialityIncidentAdmin(InvalidFormStatusMixin, admin.ModelAdmin):
         if obj is not None and not obj.may_be_deleted(today=timezone.localdate()):
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(PrivacyNoticeVersion)
+class PrivacyNoticeVersionAdmin(admin.ModelAdmin):
+    """The words of each version a consent names, to read only: they are what people agreed
+    to."""
+
+    list_display = ("version", "first_consent_at")
+    readonly_fields = ("version", "first_consent_at", "facts", "periods")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

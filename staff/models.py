@@ -174,3 +174,21 @@ class ConfidentialityIncident(models.Model):
 
     def may_be_deleted(self, *, today: date) -> bool:
         return today >= self.kept_until
+
+
+class PrivacyNoticeVersion(models.Model):
+    """What the privacy notice said under one version, kept when a first consent names it, so
+    that the version recorded with a consent always leads to the words the person read."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    facts = models.JSONField(_("texts staff wrote"))
+    periods = models.JSONField(_("retention periods"))
+    first_consent_at = models.DateTimeField(_("first consent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-first_consent_at", "-pk"]
+        verbose_name = _("privacy notice version")
+        verbose_name_plural = _("privacy notice versions")
+
+    def __str__(self):
+        return self.version

@@ -18,7 +18,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from peernet.languages import language_codes
 
-from .models import INCIDENT_KEPT_YEARS, SiteText
+from .models import INCIDENT_KEPT_YEARS, PrivacyNoticeVersion, SiteText
 
 # Raise by hand when the fixed wording of templates/members/privacy.html changes: the version
 # a person consented to must change with what they read.
@@ -94,13 +94,8 @@ def retention_periods() -> list[RetentionPeriod]:
     ]
 
 
-def privacy_notice_version() -> str:
-    """The version of the notice as it reads now, to record with a consent.
-
-    A digest of the facts staff wrote (both languages), the retention periods and the fixed
-    wording's date: any change to what a person reads gives a new version, and the same notice
-    always gives the same one.
-    """
+def _notice_content() -> tuple[dict, dict]:
+    """The facts staff wrote, in every language, and the retention periods."""
     texts = SiteText.objects.filter(key__startswith="privacy.").order_by("key")
     facts = {
         text.key: {
@@ -122,6 +117,31 @@ def privacy_notice_version() -> str:
         "sessions": settings.SESSION_COOKIE_AGE,
         "incidents": INCIDENT_KEPT_YEARS,
     }
+    return facts, periods
+
+
+def _version_of(facts: dict, periods: dict) -> str:
     content = json.dumps({"facts": facts, "periods": periods}, sort_keys=True)
     digest = hashlib.sha256(content.encode()).hexdigest()[:_DIGEST_LENGTH]
     return f"{NOTICE_WORDING}.{digest}"
+
+
+def privacy_notice_version() -> str:
+    """The version of the notice as it reads now.
+
+    A digest of the facts staff wrote (both languages), the retention periods and the fixed
+    wording's date: any change to what a person reads gives a new version, and the same notice
+    always gives the same one.
+    """
+    return _version_of(*_notice_content())
+
+
+def privacy_notice_version_record() -> str:
+    """The version of the notice as it reads now, for a consent to record; its words are kept
+    (:class:`staff.models.PrivacyNoticeVersion`) the first time a consent names it."""
+    facts, periods = _notice_content()
+    version = _version_of(facts, periods)
+    PrivacyNoticeVersion.objects.get_or_create(
+        version=version, defaults={"facts": facts, "periods": periods}
+    )
+    return version

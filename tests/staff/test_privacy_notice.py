@@ -12,7 +12,7 @@ from django.utils import translation
 
 from cohorts.services import interest_submit
 from members.services import registration_submit
-from staff.models import SiteText
+from staff.models import PrivacyNoticeVersion, SiteText
 from staff.privacy_notice import privacy_notice_version
 from staff.site_text_defaults import site_texts_create
 from tests.members.factories import UserFactory
@@ -221,6 +221,44 @@ def test_each_consent_records_the_version_it_was_given_to():
     first.refresh_from_db()
     assert first.privacy_notice_version == version_then
     assert second.privacy_notice_version == privacy_notice_version() != version_then
+    # Each version a consent names keeps the words the person read.
+    kept = {notice.version: notice for notice in PrivacyNoticeVersion.objects.all()}
+    assert set(kept) == {version_then, second.privacy_notice_version}
+    assert kept[second.privacy_notice_version].facts["privacy.purposes"]["body_en"] == (
+        "<p>A new purpose.</p>"
+    )
+    assert (
+        kept[version_then]
+        .facts["privacy.purposes"]["body_fr"]
+        .startswith("<p>PeerNet recueille des renseignements personnels")
+    )
+    assert kept[version_then].periods["outbox"] == 90
+
+
+def test_the_versions_are_read_only_in_the_admin(staff_client):
+    registration_submit(
+        user=UserFactory(email="c@gatineau.ca"),
+        job_title="Planner",
+        department="",
+        organisation_name="Ville de Gatineau",
+        organisation_kind="city",
+        province="QC",
+        wants_interpretation=False,
+        privacy_consent=True,
+    )
+    notice = PrivacyNoticeVersion.objects.get()
+    with translation.override("fr"):
+        change = reverse("admin:staff_privacynoticeversion_change", args=[notice.pk])
+        delete = reverse("admin:staff_privacynoticeversion_delete", args=[notice.pk])
+        add = reverse("admin:staff_privacynoticeversion_add")
+    html = staff_client.get(change).content.decode()
+    assert notice.version in html
+    assert "premier consentement" in html.lower()
+    assert staff_client.post(change, {"version": "forged"}).status_code == 403
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 403
+    assert staff_client.get(add).status_code == 403
+    notice.refresh_from_db()
+    assert notice.version != "forged"
 
 
 def test_a_community_s_consent_records_the_version_too():
