@@ -119,14 +119,16 @@ class ConfidentialityIncidentAdmin(InvalidFormStatusMixin, admin.ModelAdmin):
     staff member without ``view_confidentialityincident`` neither sees it in the menu nor
     reaches its pages; an entry is deleted only once its legal period is over."""
 
+    # Short headings: the fields' own names would push the notices out of sight.
     list_display = (
-        "learned_on",
+        "learned",
         "summary",
-        "people_affected",
-        "serious_injury_risk",
-        "commission_notified_on",
-        "people_notified_on",
+        "people",
+        "serious_risk",
+        "commission_notified",
+        "people_notified",
     )
+    list_display_links = ("learned", "summary")
     list_filter = ("serious_injury_risk",)
     date_hierarchy = "learned_on"
     search_fields = ("description", "information_concerned")
@@ -147,6 +149,26 @@ class ConfidentialityIncidentAdmin(InvalidFormStatusMixin, admin.ModelAdmin):
         ),
         (_("Record"), {"fields": ("recorded_by", "recorded_at", "updated_at", "kept_until")}),
     )
+
+    @admin.display(description=_("learned of it"), ordering="learned_on")
+    def learned(self, obj):
+        return obj.learned_on
+
+    @admin.display(description=_("people"), ordering="people_affected")
+    def people(self, obj):
+        return obj.people_affected
+
+    @admin.display(description=_("serious risk"), boolean=True, ordering="serious_injury_risk")
+    def serious_risk(self, obj):
+        return obj.serious_injury_risk
+
+    @admin.display(description=_("Commission notified"), ordering="commission_notified_on")
+    def commission_notified(self, obj):
+        return obj.commission_notified_on
+
+    @admin.display(description=_("people notified"), ordering="people_notified_on")
+    def people_notified(self, obj):
+        return obj.people_notified_on
 
     @admin.display(description=_("what happened"))
     def summary(self, obj):

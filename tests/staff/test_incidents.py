@@ -2,6 +2,7 @@
 entries kept at least five years whatever tries to delete them, and its admin in both
 languages."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -189,3 +190,35 @@ def test_the_register_offers_no_deletion_of_a_selection(staff_client):
     incident()
     html = staff_client.get(url("admin:staff_confidentialityincident_changelist")).content.decode()
     assert 'value="delete_selected"' not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "headings"),
+    [
+        (
+            "en",
+            ["Learned of it", "People", "Serious risk", "Commission notified", "People notified"],
+        ),
+        (
+            "fr",
+            [
+                "Connu le",
+                "Personnes",
+                "Risque sérieux",
+                "Commission avisée le",
+                "Personnes avisées le",
+            ],
+        ),
+    ],
+)
+def test_the_register_lists_the_notices_under_short_headings(staff_client, language, headings):
+    incident(commission_notified_on=date(2026, 11, 3))
+    html = staff_client.get(
+        url("admin:staff_confidentialityincident_changelist", language=language)
+    ).content.decode()
+    shown = [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', html, re.S)
+    ]
+    for heading in headings:
+        assert heading in shown
