@@ -277,6 +277,7 @@ class ExpressionOfInterestAdmin(BadRequestOnInvalidMixin, admin.ModelAdmin):
         "motivation",
         "language",
         "privacy_consent_at",
+        "privacy_notice_version",
         "submitted_at",
         "handled_by",
         "handled_at",
@@ -295,7 +296,10 @@ class ExpressionOfInterestAdmin(BadRequestOnInvalidMixin, admin.ModelAdmin):
             _("Follow-up"),
             {"fields": ["status", "staff_notes", "handled_by", "handled_at"]},
         ),
-        (_("Record"), {"fields": ["submitted_at", "privacy_consent_at"]}),
+        (
+            _("Record"),
+            {"fields": ["submitted_at", "privacy_consent_at", "privacy_notice_version"]},
+        ),
     ]
     actions = [
         _status_action(InterestStatus.CONTACTED, _("Mark as contacted")),

@@ -10,12 +10,12 @@ class CohortsConfig(AppConfig):
     verbose_name = _("Cohorts")
 
     def ready(self):
-        from members.seams import member_panels
+        from members.seams import member_panels, personal_data_purges
         from peernet.media import PublicFileField, public_file_fields
         from peernet.pagecache import pages_follow
         from staff.seams import dashboard_panels
 
-        from . import dashboard, models, panels
+        from . import dashboard, models, panels, services
         from .choices import RoadmapStatus
 
         # Everything the public cohort pages show; expressions of interest are not shown.
@@ -42,3 +42,5 @@ class CohortsConfig(AppConfig):
         # What cohorts adds to the member's page and the staff dashboard.
         member_panels.register(panels.member_community_panel)
         dashboard_panels.register(dashboard.dashboard_panel)
+        # Expressions of interest are deleted by the members app's scheduled purge.
+        personal_data_purges.register(services.interests_purge)

@@ -340,6 +340,9 @@ class ExpressionOfInterest(models.Model):
         _("language of correspondence"), max_length=2, choices=Language.choices
     )
     privacy_consent_at = models.DateTimeField(_("consented to the privacy notice at"))
+    privacy_notice_version = models.CharField(
+        _("privacy notice version"), max_length=20, blank=True
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     status = models.CharField(
         _("status"), max_length=10, choices=InterestStatus.choices, default=InterestStatus.NEW

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
@@ -18,6 +19,7 @@ from peernet import ratelimit
 from peernet.languages import language_codes
 from peernet.links import absolute_url
 from peernet.outbox.services import message_send_templated
+from staff.privacy_notice import privacy_notice_version_record
 
 from .choices import InterestStatus, Language
 from .models import Community, ExpressionOfInterest, search_key
@@ -117,6 +119,7 @@ def interest_submit(
         motivation=motivation.strip(),
         language=language,
         privacy_consent_at=timezone.now(),
+        privacy_notice_version=privacy_notice_version_record(),
     )
     interest.full_clean()
     with transaction.atomic():
@@ -181,3 +184,17 @@ def interest_status_set(
             )
         interest.save(update_fields=["status", "handled_by", "handled_at", "staff_notes"])
     return interest
+
+
+def interests_purge(*, now=None) -> int:
+    """Delete the expressions of interest last handled (or, never handled, sent) longer ago
+    than PEERNET_INTEREST_RETENTION_DAYS. Run by the scheduled purge
+    (``members.seams.personal_data_purges``)."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=settings.PEERNET_INTEREST_RETENTION_DAYS)
+    deleted, _ = (
+        ExpressionOfInterest.objects.annotate(last_activity=Coalesce("handled_at", "submitted_at"))
+        .filter(last_activity__lt=limit)
+        .delete()
+    )
+    return deleted

@@ -17,6 +17,11 @@ member_panels: Seam = Seam("member page panels")
 # the user and returning (section name, JSON-serialisable data).
 member_data_exporters: Seam = Seam("member data exporters")
 
+# What the other apps delete once its retention period is over, run by the scheduled purge
+# (members.services.registrations_purge): callables taking the keyword ``now`` and returning how
+# many rows went. The privacy notice shows each period (staff.privacy_notice).
+personal_data_purges: Seam = Seam("personal data purges")
+
 # Where the registration page learns of the next meeting (members.registration_notice):
 # callables with no argument returning the next scheduled meeting (an object with ``title``,
 # ``starts_at`` and ``ends_at``) or None. The first that answers is used.

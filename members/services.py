@@ -6,6 +6,7 @@ admin and the management commands all call these functions.
 """
 
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,15 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from peernet.links import absolute_url
 from peernet.outbox.services import message_send_templated, messages_forget
+from staff.privacy_notice import privacy_notice_version_record
 
 from . import eligibility
 from .choices import RegistrationStatus
 from .models import Registration, RegistrationEvent, RegistrationFlag, User
-from .seams import member_data_exporters
+from .seams import member_data_exporters, personal_data_purges
 from .sign_in_lock import sign_in_failures_forget
 from .signals import member_approved, member_withdrawn
-
-PRIVACY_NOTICE_VERSION = "2026-11"
 
 # Which states each decision may start from.
 _ALLOWED = {
@@ -129,7 +129,7 @@ def registration_submit(
         province=province,
         wants_interpretation=wants_interpretation,
         privacy_consent_at=now,
-        privacy_notice_version=PRIVACY_NOTICE_VERSION,
+        privacy_notice_version=privacy_notice_version_record(),
         submitted_at=now,
         person_key=eligibility.name_key(user.first_name, user.last_name),
         mailbox_key=eligibility.mailbox_key(user.email),
@@ -342,11 +342,15 @@ def registrations_purge(*, now=None) -> int:
 
     Rejected or withdrawn requests go once their decision is older than the retention period;
     requests whose address was never confirmed go after UNCONFIRMED_RETENTION; counts of failed
-    sign-ins go once their period is over. Staff accounts
-    are never touched (``member_delete`` refuses them). Returns the number of people deleted.
+    sign-ins and expired sessions go once their period is over; then each purge other apps
+    registered in ``personal_data_purges`` runs (calendar replies, expressions of interest).
+    Staff accounts are never touched (``member_delete`` refuses them). Returns the number of
+    people deleted.
     """
     now = now or timezone.now()
     sign_in_failures_forget(now=now)
+    # Django deletes an expired session only when its owner comes back; everyone else's stays.
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
     decided_limit = now - timedelta(days=settings.PEERNET_DECIDED_RETENTION_DAYS)
     unconfirmed_limit = now - timedelta(days=settings.PEERNET_UNCONFIRMED_RETENTION_DAYS)
     stale = Registration.objects.filter(
@@ -363,4 +367,6 @@ def registrations_purge(*, now=None) -> int:
         except MemberDeleteError:
             continue
         deleted += 1
+    for purge in personal_data_purges:
+        purge(now=now)
     return deleted

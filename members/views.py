@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 
 from peernet.pagecache import public_form_page, public_page
+from staff.privacy_notice import privacy_notice_version, retention_periods
 
 from . import services
 from .choices import RegistrationStatus
+from .data_export import member_data_csv_response
 from .forms import ProfileForm
 from .models import Registration
 from .registration_notice import invitation_window_closing, next_meeting
@@ -121,6 +123,13 @@ class DataExportView(LoginRequiredMixin, View):
         return response
 
 
+class DataExportCsvView(LoginRequiredMixin, View):
+    """The same export as one CSV file of section, field and value rows."""
+
+    def get(self, request):
+        return member_data_csv_response(services.member_data_export(user=request.user))
+
+
 class LeaveView(LoginRequiredMixin, TemplateView):
     """Leaving deletes the account; the page offers the export first and asks to confirm."""
 
@@ -145,4 +154,13 @@ class LeaveView(LoginRequiredMixin, TemplateView):
 
 @public_page
 class PrivacyView(TemplateView):
+    """The privacy notice: the facts staff write (page texts ``privacy.*``) around the
+    retention periods the purges apply, read from the settings so that they are always true."""
+
     template_name = "members/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["retention_periods"] = retention_periods()
+        context["notice_version"] = privacy_notice_version()
+        return context

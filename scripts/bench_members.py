@@ -1,9 +1,17 @@
 """Members' registrations written for the run as rows, never through the services: a service
 would send mail and invitations to every member of the run."""
 
+from functools import cache
+
 from members.eligibility import mailbox_key, name_key
 from members.models import Registration
-from members.services import PRIVACY_NOTICE_VERSION
+from staff.privacy_notice import privacy_notice_version_record
+
+
+@cache
+def _notice_version() -> str:
+    # The notice does not change during a run; reading it once spares a query per row.
+    return privacy_notice_version_record()
 
 
 def registration_build(
@@ -28,7 +36,7 @@ def registration_build(
         province=province,
         wants_interpretation=user.preferred_language == "fr",
         privacy_consent_at=at,
-        privacy_notice_version=PRIVACY_NOTICE_VERSION,
+        privacy_notice_version=_notice_version(),
         person_key=name_key(user.first_name, user.last_name),
         mailbox_key=mailbox_key(user.email),
         status=status,

@@ -1,8 +1,10 @@
-"""The texts of the public pages in the admin: staff reword them in both languages, with what
-to know about each beside it, but never add or delete one."""
+"""What staff write in the admin: the texts of the public pages and of the privacy notice,
+reworded in both languages with what to know about each beside it (never added or deleted),
+and the register of confidentiality incidents."""
 
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
@@ -13,7 +15,7 @@ from peernet.admin_mixins import (
     translation_status,
 )
 
-from .models import SiteText, SiteTextKey
+from .models import ConfidentialityIncident, PrivacyNoticeVersion, SiteText, SiteTextKey
 
 # What staff should know about a text before rewording it, shown on its change form.
 SITE_TEXT_GUIDANCE = {
@@ -29,6 +31,30 @@ SITE_TEXT_GUIDANCE = {
     ),
     SiteTextKey.MEETINGS_INTRO: _("Shown under the heading of the meetings page."),
     SiteTextKey.COHORTS_INTRO: _("Shown under the heading of the cohorts page."),
+    SiteTextKey.PRIVACY_PURPOSES: _(
+        "Law 25 and PIPEDA: say every purpose for which personal information is collected. A "
+        "change gives the notice a new version, recorded with each later consent."
+    ),
+    SiteTextKey.PRIVACY_COLLECTED: _("Name every kind of personal information the portal keeps."),
+    SiteTextKey.PRIVACY_ACCESS: _(
+        "Say which people and which kinds of providers can see personal information."
+    ),
+    SiteTextKey.PRIVACY_STORAGE: _(
+        "Say where the portal, its database and its mail are hosted, and name any place "
+        "outside Québec or Canada where personal information goes. How long data is kept is "
+        "shown before this text, from the purge's settings, and is not written here."
+    ),
+    SiteTextKey.PRIVACY_RIGHTS: _(
+        "Access, correction, withdrawal of consent, deletion and portability, and how to ask."
+    ),
+    SiteTextKey.PRIVACY_COMPLAINTS: _(
+        "Who receives complaints first, and the Commission d'accès à l'information."
+    ),
+    SiteTextKey.PRIVACY_OFFICER: _(
+        "Give the title and the contact of the person in charge of the protection of personal "
+        "information; Law 25 asks that they be published. By default it is the person with the "
+        "highest authority in the organisation."
+    ),
 }
 
 
@@ -85,3 +111,103 @@ class SiteTextAdmin(InvalidFormStatusMixin, TabbedTranslationAdmin):
 
 
 admin.site.register(SiteText, SiteTextAdmin)
+
+
+@admin.register(ConfidentialityIncident)
+class ConfidentialityIncidentAdmin(InvalidFormStatusMixin, admin.ModelAdmin):
+    """The register of confidentiality incidents. Its model's own permissions open it, so a
+    staff member without ``view_confidentialityincident`` neither sees it in the menu nor
+    reaches its pages; an entry is deleted only once its legal period is over."""
+
+    # Short headings: the fields' own names would push the notices out of sight.
+    list_display = (
+        "learned",
+        "summary",
+        "people",
+        "serious_risk",
+        "commission_notified",
+        "people_notified",
+    )
+    list_display_links = ("learned", "summary")
+    list_filter = ("serious_injury_risk",)
+    date_hierarchy = "learned_on"
+    search_fields = ("description", "information_concerned")
+    readonly_fields = ("recorded_by", "recorded_at", "updated_at", "kept_until")
+    fieldsets = (
+        (_("The incident"), {"fields": ("learned_on", "occurred", "description")}),
+        (
+            _("Who and what it concerns"),
+            {"fields": ("information_concerned", "people_affected")},
+        ),
+        (
+            _("Risk of serious injury"),
+            {"fields": ("serious_injury_risk", "risk_reasoning", "measures")},
+        ),
+        (
+            _("Notices"),
+            {"fields": ("commission_notified_on", "people_notified_on", "notices_detail")},
+        ),
+        (_("Record"), {"fields": ("recorded_by", "recorded_at", "updated_at", "kept_until")}),
+    )
+
+    @admin.display(description=_("learned of it"), ordering="learned_on")
+    def learned(self, obj):
+        return obj.learned_on
+
+    @admin.display(description=_("people"), ordering="people_affected")
+    def people(self, obj):
+        return obj.people_affected
+
+    @admin.display(description=_("serious risk"), boolean=True, ordering="serious_injury_risk")
+    def serious_risk(self, obj):
+        return obj.serious_injury_risk
+
+    @admin.display(description=_("Commission notified"), ordering="commission_notified_on")
+    def commission_notified(self, obj):
+        return obj.commission_notified_on
+
+    @admin.display(description=_("people notified"), ordering="people_notified_on")
+    def people_notified(self, obj):
+        return obj.people_notified_on
+
+    @admin.display(description=_("what happened"))
+    def summary(self, obj):
+        return str(obj).partition(": ")[2]
+
+    @admin.display(description=_("kept at least until"))
+    def kept_until(self, obj):
+        return obj.kept_until if obj.pk else "—"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_actions(self, request):
+        # Deleting a selection would fail on the first entry still within its period.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.may_be_deleted(today=timezone.localdate()):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(PrivacyNoticeVersion)
+class PrivacyNoticeVersionAdmin(admin.ModelAdmin):
+    """The words of each version a consent names, to read only: they are what people agreed
+    to."""
+
+    list_display = ("version", "first_consent_at")
+    readonly_fields = ("version", "first_consent_at", "facts", "periods")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,12 +1,13 @@
 """The staff's own domain: the texts of the public pages and the home page they make, the
-dashboard on the admin's first page and the daily digest.
+privacy notice's facts, the register of confidentiality incidents, the dashboard on the
+admin's first page and the daily digest.
 
 It uses only the shared plumbing of ``peernet/``; members, meetings and cohorts contribute to
 its pages through :mod:`staff.seams`.
 """
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_delete
 
 
 class StaffConfig(AppConfig):
@@ -20,11 +21,12 @@ class StaffConfig(AppConfig):
         from peernet.pagecache import pages_follow
 
         from .dashboard import outbox
-        from .models import SiteText
-        from .receivers import site_texts_ensure
+        from .models import ConfidentialityIncident, SiteText
+        from .receivers import incident_deletion_refuse, site_texts_ensure
         from .seams import dashboard_panels
 
         post_migrate.connect(site_texts_ensure, sender=self)
+        pre_delete.connect(incident_deletion_refuse, sender=ConfidentialityIncident)
         # The home, meetings and cohorts pages show these texts.
         pages_follow(SiteText)
         # The outbox is plumbing and registers nothing; its section comes last, after those of

@@ -1,4 +1,5 @@
-"""The texts of the public pages as the network starts with them, in English and French.
+"""The texts of the public pages as the network starts with them, in English and French (the
+privacy notice's facts are in :mod:`staff.privacy_notice_defaults`).
 
 Staff reword them in the admin; the set of keys is fixed here. The contact address is the one
 the portal sends its mail from, at the time the texts are created. The migration that moved the
@@ -10,6 +11,8 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils.html import escape
+
+from .privacy_notice_defaults import privacy_notice_defaults
 
 
 def _contact_address() -> str:
@@ -208,14 +211,18 @@ def _defaults() -> list[dict]:
                 "route.</p>"
             ),
         },
+        *privacy_notice_defaults(link),
     ]
 
 
-def site_texts_create(apps, schema_editor=None):
+def site_texts_create(apps, schema_editor=None, *, keys=None):
     """Create the texts that are missing, with their defaults; texts staff have edited are left
-    as they are. ``apps`` is a migration's app registry, or the installed one."""
+    as they are. ``apps`` is a migration's app registry, or the installed one; ``keys`` limits
+    the texts to those a migration knew of."""
     SiteText = apps.get_model("staff", "SiteText")
     for default in _defaults():
+        if keys is not None and default["key"] not in keys:
+            continue
         values = {**default, "title": default["title_en"], "body": default["body_en"]}
         key = values.pop("key")
         SiteText.objects.get_or_create(key=key, defaults=values)

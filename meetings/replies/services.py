@@ -17,7 +17,9 @@ treats them as temporary and reads the message again later.
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -253,3 +255,13 @@ def calendar_reply_confirm(*, reply: CalendarReply, confirmed_by) -> CalendarRep
         reply.save(update_fields=["outcome", "confirmed_by", "confirmed_at"])
     logger.info("Calendar reply %s confirmed by %s", reply.pk, confirmed_by.pk)
     return reply
+
+
+def calendar_replies_purge(*, now=None) -> int:
+    """Forget the mail that reached the organiser's mailbox once it is older than
+    PEERNET_CALENDAR_REPLY_RETENTION_DAYS; the answers it recorded stay on their invitations.
+    Run by the scheduled purge (``members.seams.personal_data_purges``)."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=settings.PEERNET_CALENDAR_REPLY_RETENTION_DAYS)
+    deleted, _by_model = CalendarReply.objects.filter(received_at__lt=limit).delete()
+    return deleted

@@ -269,6 +269,10 @@ PEERNET_DECIDED_RETENTION_DAYS = env.int("PEERNET_DECIDED_RETENTION_DAYS", defau
 PEERNET_UNCONFIRMED_RETENTION_DAYS = env.int("PEERNET_UNCONFIRMED_RETENTION_DAYS", default=30)
 # Delivered and failed e-mails are kept this long, for staff to see what was sent to whom.
 PEERNET_OUTBOX_RETENTION_DAYS = env.int("PEERNET_OUTBOX_RETENTION_DAYS", default=90)
+# Mail that reached the organiser's mailbox (calendar replies) is kept this long after it came.
+PEERNET_CALENDAR_REPLY_RETENTION_DAYS = env.int("PEERNET_CALENDAR_REPLY_RETENTION_DAYS", default=90)
+# A community's expression of interest is kept this long after it was last handled (or sent).
+PEERNET_INTEREST_RETENTION_DAYS = env.int("PEERNET_INTEREST_RETENTION_DAYS", default=730)
 # Outbox delivery (peernet/outbox/services/tuning.py): the sweep leaves a dispatched message to its
 # task this long; takes back a "sending" message nobody holds this long after its attempt
 # began; a worker keeps trying to record a delivery while the database is away this long

@@ -10,6 +10,7 @@ from members.choices import FlagCode, RegistrationStatus
 from members.models import Registration, RegistrationEvent
 from members.signals import member_approved
 from peernet.outbox.models import OutboxMessage
+from staff.privacy_notice import privacy_notice_version
 from tests.members.factories import (
     KnownOrganisationFactory,
     RegistrationFactory,
@@ -40,7 +41,7 @@ def test_submit_records_consent_flags_and_history():
     registration = _submit(user)
     assert registration.status == RegistrationStatus.SUBMITTED
     assert registration.privacy_consent_at is not None
-    assert registration.privacy_notice_version == services.PRIVACY_NOTICE_VERSION
+    assert registration.privacy_notice_version == privacy_notice_version()
     assert registration.person_key == "amelie tremblay"
     assert registration.known_organisation.name_en == "City of Gatineau"
     assert list(registration.flags.values_list("code", flat=True)) == [FlagCode.KNOWN_GOVERNMENT]
