@@ -198,3 +198,25 @@ def test_an_unreadable_security_key_answer_is_a_translated_400(site, language, r
     response = client.post(path, {"name": "Key", "credential": '{"id":"AAAA"}'})
     assert response.status == 400, site.log()
     assert refusal in response.text
+
+
+def test_a_sign_up_with_a_known_address_is_answered_as_one_with_a_new_address(site):
+    """Nothing a visitor sees tells a known address from a new one: the same redirect, then
+    the same page, save for the address they typed."""
+    person_member(user__email="jordan@calgary.ca")
+    pages = []
+    for client_ip, address in [("203.0.113.71", "new.member@yukon.ca"),
+                               ("203.0.113.72", "jordan@calgary.ca")]:  # fmt: skip
+        visitor = site.client(client_ip)
+        visitor.get("/en/register/")
+        sent = visitor.post("/en/register/", {**REGISTRATION, "email": address})
+        assert (sent.status, sent.location) == (302, "/en/accounts/confirm-email/"), site.log()
+        page = visitor.follow(sent)
+        assert page.status == 200
+        assert f"Confirmation email sent to {address}." in page.text
+        pages.append(page.text.replace(address, "<address>"))
+    assert pages[0] == pages[1]
+    assert list(OutboxMessage.objects.order_by("pk").values_list("to_email", "purpose")) == [
+        ("new.member@yukon.ca", "account.email_confirmation_signup"),
+        ("jordan@calgary.ca", "account.account_already_exists"),
+    ]
