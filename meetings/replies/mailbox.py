@@ -51,6 +51,14 @@ class MailboxAddress:
 class PollResult:
     processed: int = 0
     unprocessable: int = 0
+    # Messages the poll left in the folder unread (beyond its batch), and whether every message
+    # it read was moved out: together they say whether another poll at once would find work.
+    waiting: int = 0
+    all_moved: bool = True
+
+    @property
+    def more_waiting(self) -> bool:
+        return self.waiting > 0 and self.all_moved
 
 
 def _is_loopback(host: str) -> bool:
@@ -129,12 +137,14 @@ def _message_raw(mailbox, uid: str) -> tuple[bytes, int | None]:
     return _fetch(mailbox, uid, "BODY.PEEK[]"), None
 
 
-def _move(mailbox, uid: str, folder: str) -> None:
+def _move(mailbox, uid: str, folder: str) -> bool:
     try:
         mailbox.move(uid, folder)
     except MailboxMoveError:
         # Moved meanwhile by another poll: the message was read already.
         logger.warning("Calendar reply %s could not be moved to %s", uid, folder)
+        return False
+    return True
 
 
 def mailbox_poll(*, url: str, batch: int | None = None) -> PollResult:
@@ -144,12 +154,14 @@ def mailbox_poll(*, url: str, batch: int | None = None) -> PollResult:
     processed_folder = settings.PEERNET_REPLY_IMAP_PROCESSED_FOLDER
     unprocessable_folder = settings.PEERNET_REPLY_IMAP_UNPROCESSABLE_FOLDER
     processed = unprocessable = 0
+    all_moved = True
     with _connect(address) as mailbox:
         for folder in (processed_folder, unprocessable_folder):
             if not mailbox.folder.exists(folder):
                 mailbox.folder.create(folder)
         mailbox.folder.set(address.folder)
-        for uid in mailbox.uids("ALL")[:batch]:
+        uids = mailbox.uids("ALL")
+        for uid in uids[:batch]:
             raw, size = _message_raw(mailbox, uid)
             try:
                 reply = calendar_reply_receive(raw=raw, size=size).reply
@@ -159,16 +171,21 @@ def mailbox_poll(*, url: str, batch: int | None = None) -> PollResult:
                 # A fault of ours, not of the message: logged, and the message set aside so
                 # that it does not stop the messages after it.
                 logger.exception("Calendar reply %s could not be processed", uid)
-                _move(mailbox, uid, unprocessable_folder)
+                all_moved &= _move(mailbox, uid, unprocessable_folder)
                 unprocessable += 1
                 continue
             if reply.outcome == ReplyOutcome.INVALID:
-                _move(mailbox, uid, unprocessable_folder)
+                all_moved &= _move(mailbox, uid, unprocessable_folder)
                 unprocessable += 1
             else:
-                _move(mailbox, uid, processed_folder)
+                all_moved &= _move(mailbox, uid, processed_folder)
                 processed += 1
-    return PollResult(processed=processed, unprocessable=unprocessable)
+    return PollResult(
+        processed=processed,
+        unprocessable=unprocessable,
+        waiting=max(len(uids) - batch, 0),
+        all_moved=all_moved,
+    )
 
 
 # What makes a poll fail for now, to be tried again at the next one: the server unreachable
