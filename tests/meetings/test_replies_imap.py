@@ -207,6 +207,29 @@ def test_messages_that_could_not_be_moved_queue_no_next_poll(
 
 
 @pytest.mark.unit
+def test_the_database_going_away_mid_batch_moves_only_what_was_recorded(
+    mailbox_settings, imap_server, monkeypatch, db
+):
+    for number in range(3):
+        imap_server.append(other_mail(number))
+    receive = replies_mailbox.calendar_reply_receive
+    calls = []
+
+    def away_at_the_second(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OperationalError("connection refused")
+        return receive(**kwargs)
+
+    monkeypatch.setattr(replies_mailbox, "calendar_reply_receive", away_at_the_second)
+    with pytest.raises(OperationalError):
+        replies_poll_task()
+
+    assert CalendarReply.objects.count() == 1
+    assert (imap_server.count("INBOX"), imap_server.count(PROCESSED)) == (2, 1)
+
+
+@pytest.mark.unit
 def test_a_poll_while_another_runs_reads_nothing(mailbox_settings, imap_server, db):
     imap_server.append(other_mail(1))
     cache.add(replies_tasks.POLL_LOCK, "1", 60)
