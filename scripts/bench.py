@@ -9,7 +9,8 @@ every page is given as a ratio of a floor measured on the same machine seconds a
 (bench_pages.py). Then a registration is timed while the SMTP server answers late
 (bench_registration.py), invitations are timed from a new meeting until the SMTP server has
 received them all (bench_invitations.py), the admin's review queue and outbox are timed at scale
-(bench_admin.py) and a member's calendar feed (bench_feed.py). Everything is written to
+(bench_admin.py), a member's calendar feed (bench_feed.py), and calendar replies read by the
+worker from a real IMAP mailbox until each has its row (bench_replies.py). Everything is written to
 var/bench/results.json and summed up in a table (bench_report.py).
 
 Requests reach gunicorn the way the TLS proxy forwards them (``X-Forwarded-Proto: https``,
@@ -34,7 +35,7 @@ from bench_processes import ROOT, Service, free_port, log, manage
 from bench_report import results_write, table
 
 OUTPUT = ROOT / "var" / "bench" / "results.json"
-SECTIONS = ("pages", "registration", "invitations", "admin", "feed")
+SECTIONS = ("pages", "registration", "invitations", "admin", "feed", "replies")
 
 
 def django_setup() -> None:
@@ -128,6 +129,10 @@ def main() -> None:
                         help="members invited to a new meeting (10000)")  # fmt: skip
     parser.add_argument("--invitations-timeout", type=float, default=300,
                         help="seconds to wait for every invitation (300)")  # fmt: skip
+    parser.add_argument("--replies", type=int, default=10000,
+                        help="calendar replies read from the IMAP mailbox (10000)")  # fmt: skip
+    parser.add_argument("--replies-timeout", type=float, default=900,
+                        help="seconds to wait for every reply to be read (900)")  # fmt: skip
     parser.add_argument(
         "--only",
         type=sections,

@@ -24,7 +24,8 @@ from peernet.outbox.models import OutboxMessage
 INVITEE_DOMAIN = "invitees.peernet.test"
 
 
-def members_bulk_create(count: int) -> None:
+def members_bulk_create(count: int, *, first: int = 0) -> None:
+    """Members number ``first`` to ``count - 1``, approved, with their registration."""
     now = timezone.now()
     password = make_password(None)
     provinces = [code for code in Province.values if code != "XX"]
@@ -37,7 +38,7 @@ def members_bulk_create(count: int) -> None:
                 preferred_language="fr" if number % 2 else "en",
                 password=password,
             )
-            for number in range(count)
+            for number in range(first, count)
         ],
         batch_size=1000,
     )

@@ -104,6 +104,23 @@ def feed_lines(feed: dict) -> list[str]:
     ]
 
 
+def replies_lines(replies: dict) -> list[str]:
+    kept = f"{replies['recorded']} answers recorded, {replies['kept']} kept for staff"
+    polls = f"{replies['polls']} polls, {replies['poll_seconds_mean']} s each on average"
+    if not replies["complete"]:
+        return [
+            f"replies: only {replies['read']} of {replies['replies']} read from the IMAP mailbox"
+            f" within {replies['timeout_seconds']:.0f} s ({kept}; {polls})"
+        ]
+    return [
+        f"replies: {replies['replies']} read from the IMAP mailbox"
+        f" {replies['all_read_after_seconds']:.0f} s after the first poll"
+        f" ({replies['replies_per_second']:.1f} replies/s; {kept}; {polls}); 10,000 would take"
+        f" about {replies['estimated_seconds_for_10000']:.0f} s"
+        f" (target {replies['target_seconds']} s)"
+    ]
+
+
 def workers_lines(workers: dict[str, int | None]) -> list[str]:
     return [
         "gunicorn workers' peak RSS over the whole run: "
@@ -117,6 +134,7 @@ SECTION_LINES = [
     ("invitations", invitations_lines),
     ("admin", admin_lines),
     ("feed", feed_lines),
+    ("replies", replies_lines),
     ("peak_rss_after_run_kib", workers_lines),
 ]
 

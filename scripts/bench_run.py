@@ -9,11 +9,13 @@ from bench_admin import measure_admin
 from bench_environment import run_settings, versions
 from bench_feed import measure_feed
 from bench_http import sign_in
+from bench_imap import mailbox_start
 from bench_invitations import measure_invitations
 from bench_measure import gunicorn_workers, peak_rss_kib
 from bench_pages import demo_member, measure_pages, page_urls
 from bench_processes import Service, log
 from bench_registration import measure_registrations
+from bench_replies import measure_replies
 from bench_smtp import SmtpLog
 from bench_stack import stack_start
 
@@ -21,6 +23,12 @@ from bench_stack import stack_start
 def run_measure(
     results: dict, *, options, env: dict, ports, work: Path, services: list[Service]
 ) -> None:
+    mailbox = None
+    if "replies" in options.only:
+        # Before the worker starts: it reads the mailbox's address from its environment.
+        log("Starting the organiser's IMAP mailbox (Dovecot) …")
+        mailbox = mailbox_start(services, work=work, env=env, log_dir=work / "logs")
+        env = {**env, "PEERNET_REPLY_IMAP_URL": mailbox.url}
     log("Starting the SMTP server, the Celery worker and gunicorn …")
     stack = stack_start(services, env=env, ports=ports, work=work, log_dir=work / "logs")
     web, trivial = stack.web, stack.trivial
@@ -64,6 +72,13 @@ def run_measure(
     if "feed" in options.only:
         log("Timing a member's calendar feed …")
         results["feed"] = measure_feed(port=web.port)
+
+    if mailbox is not None:
+        log(f"Reading {options.replies} calendar replies from the IMAP mailbox …")
+        results["replies"] = measure_replies(
+            count=options.replies, mailbox=mailbox, timeout=options.replies_timeout,
+            services=services,
+        )  # fmt: skip
     results["peak_rss_after_run_kib"] = {
         str(pid): peak_rss_kib(pid) for pid in gunicorn_workers(web.service.pid)
     }

@@ -3,13 +3,15 @@
 Each message in the watched folder goes through the one pipeline
 (:func:`meetings.replies.services.calendar_reply_receive`), then is moved out of the way:
 to the processed folder once read, whatever it held, or to the unprocessable folder when it
-could not be read at all. A message is moved only after its row is committed, so a database
-outage leaves it where it was, for the next poll; a message moved twice, or read by two polls
-at once, changes nothing, since the Message-ID is recorded once.
+could not be read at all. The messages of a poll are moved together once all of them are read,
+so a message is moved only after its row is committed: a database outage leaves it where it
+was, for the next poll; a message read twice (a poll that died before its moves), or read by
+two polls at once, changes nothing, since the Message-ID is recorded once.
 """
 
 import imaplib
 import logging
+import re
 import socket
 import ssl
 from dataclasses import dataclass
@@ -28,6 +30,9 @@ from .services import calendar_reply_receive
 logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 30
+# The items of one message in a FETCH answer: "12 (UID 40 RFC822.SIZE 2817)".
+FETCHED_UID = re.compile(rb"\bUID (\d+)")
+FETCHED_SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
 SCHEMES = {"imaps": 993, "imap+starttls": 143, "imap": 143}
 # The schemes that talk TLS, from the first byte or after STARTTLS, and who speaks each.
 TLS_MAILBOXES = {"imaps": MailBox, "imap+starttls": MailBoxStartTls}
@@ -51,6 +56,14 @@ class MailboxAddress:
 class PollResult:
     processed: int = 0
     unprocessable: int = 0
+    # Messages the poll left in the folder unread (beyond its batch), and whether every message
+    # it read was moved out: together they say whether another poll at once would find work.
+    waiting: int = 0
+    all_moved: bool = True
+
+    @property
+    def more_waiting(self) -> bool:
+        return self.waiting > 0 and self.all_moved
 
 
 def _is_loopback(host: str) -> bool:
@@ -109,66 +122,88 @@ def _fetch(mailbox, uid: str, item: str) -> bytes:
     return b""
 
 
-def _size(mailbox, uid: str) -> int:
-    status, data = mailbox.client.uid("FETCH", uid, "(RFC822.SIZE)")
-    if status != "OK" or not data or not isinstance(data[0], bytes):
-        return 0
-    marker = b"RFC822.SIZE "
-    head = data[0]
-    if marker not in head:
-        return 0
-    digits = head.split(marker, 1)[1].split(b")", 1)[0].split(b" ", 1)[0]
-    return int(digits) if digits.isdigit() else 0
+def _sizes(mailbox, uids: list[str]) -> dict[str, int]:
+    """The size of each message of ``uids``, asked in one command."""
+    status, data = mailbox.client.uid("FETCH", ",".join(uids), "(RFC822.SIZE)")
+    if status != "OK":
+        raise imaplib.IMAP4.error(f"FETCH of the sizes answered {status}")
+    sizes = {}
+    for entry in data:
+        head = entry[0] if isinstance(entry, tuple) else entry
+        uid, size = FETCHED_UID.search(head or b""), FETCHED_SIZE.search(head or b"")
+        if uid and size:
+            sizes[uid.group(1).decode()] = int(size.group(1))
+    return sizes
 
 
-def _message_raw(mailbox, uid: str) -> tuple[bytes, int | None]:
+def _message_raw(mailbox, uid: str, size: int) -> tuple[bytes, int | None]:
     """The message's bytes; for one over the size limit, its headers and its size only."""
-    size = _size(mailbox, uid)
     if size > parsing.MAX_MESSAGE_OCTETS:
         return _fetch(mailbox, uid, "BODY.PEEK[HEADER]"), size
     return _fetch(mailbox, uid, "BODY.PEEK[]"), None
 
 
-def _move(mailbox, uid: str, folder: str) -> None:
+def _move(mailbox, uids: list[str], folder: str) -> bool:
+    """Move ``uids`` in one command: on a server without MOVE, each separate move would
+    expunge the folder, whose index the server rewrites every time."""
+    if not uids:
+        return True
     try:
-        mailbox.move(uid, folder)
+        mailbox.move(uids, folder)
     except MailboxMoveError:
-        # Moved meanwhile by another poll: the message was read already.
-        logger.warning("Calendar reply %s could not be moved to %s", uid, folder)
+        # Moved meanwhile by another poll: the messages were read already.
+        logger.warning("Calendar replies %s could not be moved to %s", ",".join(uids), folder)
+        return False
+    return True
+
+
+def _moves(mailbox, read: dict[str, list[str]]) -> bool:
+    return all([_move(mailbox, uids, folder) for folder, uids in read.items()])
 
 
 def mailbox_poll(*, url: str, batch: int | None = None) -> PollResult:
-    """Read up to ``batch`` messages of the mailbox and move each one out of the way."""
+    """Read up to ``batch`` messages of the mailbox, then move each one out of the way."""
     address = mailbox_address(url)
     batch = batch or settings.PEERNET_REPLY_IMAP_BATCH
     processed_folder = settings.PEERNET_REPLY_IMAP_PROCESSED_FOLDER
     unprocessable_folder = settings.PEERNET_REPLY_IMAP_UNPROCESSABLE_FOLDER
-    processed = unprocessable = 0
+    read: dict[str, list[str]] = {processed_folder: [], unprocessable_folder: []}
     with _connect(address) as mailbox:
         for folder in (processed_folder, unprocessable_folder):
             if not mailbox.folder.exists(folder):
                 mailbox.folder.create(folder)
         mailbox.folder.set(address.folder)
-        for uid in mailbox.uids("ALL")[:batch]:
-            raw, size = _message_raw(mailbox, uid)
-            try:
-                reply = calendar_reply_receive(raw=raw, size=size).reply
-            except DatabaseError:
-                raise  # the message stays, for the next poll
-            except Exception:
-                # A fault of ours, not of the message: logged, and the message set aside so
-                # that it does not stop the messages after it.
-                logger.exception("Calendar reply %s could not be processed", uid)
-                _move(mailbox, uid, unprocessable_folder)
-                unprocessable += 1
-                continue
-            if reply.outcome == ReplyOutcome.INVALID:
-                _move(mailbox, uid, unprocessable_folder)
-                unprocessable += 1
-            else:
-                _move(mailbox, uid, processed_folder)
-                processed += 1
-    return PollResult(processed=processed, unprocessable=unprocessable)
+        uids = mailbox.uids("ALL")
+        sizes = _sizes(mailbox, uids[:batch]) if uids else {}
+        try:
+            for uid in uids[:batch]:
+                if uid not in sizes:
+                    continue  # expunged meanwhile, by another poll
+                raw, size = _message_raw(mailbox, uid, sizes[uid])
+                try:
+                    reply = calendar_reply_receive(raw=raw, size=size).reply
+                except DatabaseError:
+                    raise
+                except Exception:
+                    # A fault of ours, not of the message: logged, and the message set aside
+                    # so that it does not stop the messages after it.
+                    logger.exception("Calendar reply %s could not be processed", uid)
+                    read[unprocessable_folder].append(uid)
+                    continue
+                invalid = reply.outcome == ReplyOutcome.INVALID
+                read[unprocessable_folder if invalid else processed_folder].append(uid)
+        except DatabaseError:
+            # The messages read before the outage have their rows: they go; this one stays,
+            # with those after it, for the next poll.
+            _moves(mailbox, read)
+            raise
+        all_moved = _moves(mailbox, read)
+    return PollResult(
+        processed=len(read[processed_folder]),
+        unprocessable=len(read[unprocessable_folder]),
+        waiting=max(len(uids) - batch, 0),
+        all_moved=all_moved,
+    )
 
 
 # What makes a poll fail for now, to be tried again at the next one: the server unreachable

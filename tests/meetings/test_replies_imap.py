@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.core.cache import cache
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
@@ -13,6 +14,7 @@ from meetings.choices import ReplyOutcome, Response
 from meetings.models import CalendarReply, Invitation
 from meetings.replies import mailbox as replies_mailbox
 from meetings.replies import parsing
+from meetings.replies import tasks as replies_tasks
 from meetings.replies.mailbox import MailboxConfigurationError, mailbox_address
 from meetings.replies.proof import reply_address
 from meetings.replies.tasks import replies_poll_task
@@ -159,6 +161,84 @@ def test_a_fault_of_ours_sets_the_message_aside_and_goes_on(
 
     assert replies_poll_task() == 1
     assert imap_server.count(UNPROCESSABLE) == 1
+
+
+def other_mail(number: int) -> bytes:
+    return f"From: a@b.ca\r\nMessage-ID: <thanks-{number}@b.ca>\r\n\r\nThanks!\r\n".encode()
+
+
+@pytest.mark.unit
+def test_a_backlog_of_three_batches_is_drained_by_one_beat(mailbox_settings, imap_server, db):
+    mailbox_settings.PEERNET_REPLY_IMAP_BATCH = 2
+    for number in range(5):
+        imap_server.append(other_mail(number))
+
+    replies_poll_task()
+
+    assert (imap_server.count("INBOX"), imap_server.count(PROCESSED)) == (0, 5)
+    assert CalendarReply.objects.count() == 5
+
+
+@pytest.mark.unit
+def test_the_polls_one_beat_queues_are_bounded(mailbox_settings, imap_server, monkeypatch, db):
+    mailbox_settings.PEERNET_REPLY_IMAP_BATCH = 1
+    monkeypatch.setattr(replies_tasks, "FOLLOW_UPS_MAX", 2)
+    for number in range(5):
+        imap_server.append(other_mail(number))
+
+    replies_poll_task()
+
+    assert (imap_server.count("INBOX"), imap_server.count(PROCESSED)) == (2, 3)
+
+
+@pytest.mark.unit
+def test_messages_that_could_not_be_moved_queue_no_next_poll(
+    mailbox_settings, imap_server, monkeypatch, db
+):
+    mailbox_settings.PEERNET_REPLY_IMAP_BATCH = 1
+    monkeypatch.setattr(replies_mailbox, "_move", lambda mailbox, uid, folder: False)
+    for number in range(3):
+        imap_server.append(other_mail(number))
+
+    assert replies_poll_task() == 1
+
+    assert CalendarReply.objects.count() == 1
+    assert imap_server.count("INBOX") == 3
+
+
+@pytest.mark.unit
+def test_the_database_going_away_mid_batch_moves_only_what_was_recorded(
+    mailbox_settings, imap_server, monkeypatch, db
+):
+    for number in range(3):
+        imap_server.append(other_mail(number))
+    receive = replies_mailbox.calendar_reply_receive
+    calls = []
+
+    def away_at_the_second(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OperationalError("connection refused")
+        return receive(**kwargs)
+
+    monkeypatch.setattr(replies_mailbox, "calendar_reply_receive", away_at_the_second)
+    with pytest.raises(OperationalError):
+        replies_poll_task()
+
+    assert CalendarReply.objects.count() == 1
+    assert (imap_server.count("INBOX"), imap_server.count(PROCESSED)) == (2, 1)
+
+
+@pytest.mark.unit
+def test_a_poll_while_another_runs_reads_nothing(mailbox_settings, imap_server, db):
+    imap_server.append(other_mail(1))
+    cache.add(replies_tasks.POLL_LOCK, "1", 60)
+
+    assert replies_poll_task() == 0
+
+    assert imap_server.count("INBOX") == 1
+    cache.delete(replies_tasks.POLL_LOCK)
+    assert replies_poll_task() == 1
 
 
 @pytest.mark.unit
