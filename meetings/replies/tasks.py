@@ -2,13 +2,13 @@
 
 import logging
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.conf import settings
 from django.core.cache import cache
 
 from peernet.dispatch import task_start
 
-from .mailbox import TEMPORARY_ERRORS, mailbox_poll
+from .mailbox import TEMPORARY_ERRORS, PollResult, mailbox_poll
 
 logger = logging.getLogger(__name__)
 
@@ -32,18 +32,33 @@ def replies_poll_task(follow_up: int = 0) -> int:
     url = settings.PEERNET_REPLY_IMAP_URL
     if not url:
         return 0
+    moved = 0
+    while (result := _poll_once(url=url)) is not None:
+        moved += result.processed + result.unprocessable
+        # A message that could not be moved would be read again by the next poll: that chain
+        # waits for the next beat (more_waiting is false then).
+        if not result.more_waiting or follow_up >= FOLLOW_UPS_MAX:
+            break
+        follow_up += 1
+        if not current_app.conf.task_always_eager:
+            # Queued only once the lock is released, so that the next poll may take it, and
+            # left to any worker, so that other work goes on between polls.
+            task_start(POLL_TASK, follow_up)
+            break
+        # Tasks run in-process (make run, the unit tests): the next poll runs here, after
+        # this one, rather than nested inside it a hundred levels deep.
+    return moved
+
+
+def _poll_once(*, url: str) -> PollResult | None:
+    """One poll of the mailbox, or None when another holds it or it cannot be read now."""
     if not cache.add(POLL_LOCK, "1", POLL_LOCK_SECONDS):
-        return 0
+        return None
     try:
-        result = mailbox_poll(url=url)
+        return mailbox_poll(url=url)
     except TEMPORARY_ERRORS as error:
         # The next beat tries again; nothing was lost, as messages move only once read.
         logger.warning("The reply mailbox could not be read: %s", error)
-        return 0
+        return None
     finally:
         cache.delete(POLL_LOCK)
-    # Queued only once the lock is released, so that the next poll may take it. A message that
-    # could not be moved would be read again by it: that chain waits for the next beat.
-    if result.more_waiting and follow_up < FOLLOW_UPS_MAX:
-        task_start(POLL_TASK, follow_up + 1)
-    return result.processed + result.unprocessable

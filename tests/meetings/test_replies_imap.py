@@ -1,6 +1,7 @@
 """The poller against a real IMAP server (Dovecot): messages appended, polled, moved."""
 
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -189,6 +190,25 @@ def test_the_polls_one_beat_queues_are_bounded(mailbox_settings, imap_server, mo
     replies_poll_task()
 
     assert (imap_server.count("INBOX"), imap_server.count(PROCESSED)) == (2, 3)
+
+
+@pytest.mark.unit
+def test_with_a_broker_the_next_poll_is_queued_for_any_worker(
+    mailbox_settings, imap_server, monkeypatch, db
+):
+    mailbox_settings.PEERNET_REPLY_IMAP_BATCH = 1
+    broker = SimpleNamespace(conf=SimpleNamespace(task_always_eager=False))
+    monkeypatch.setattr(replies_tasks, "current_app", broker)
+    queued = []
+    monkeypatch.setattr(replies_tasks, "task_start", lambda *args: queued.append(args))
+    for number in range(3):
+        imap_server.append(other_mail(number))
+
+    assert replies_poll_task(follow_up=4) == 1
+
+    assert queued == [("meetings.replies_poll", 5)]
+    assert (imap_server.count("INBOX"), imap_server.count(PROCESSED)) == (2, 1)
+    assert cache.get(replies_tasks.POLL_LOCK) is None
 
 
 @pytest.mark.unit
