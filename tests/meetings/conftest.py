@@ -64,8 +64,9 @@ def french_member(db):
 @pytest.fixture
 def imap_server():
     """A real Dovecot IMAP server with one user and an empty Maildir (tests/meetings/imap.py)."""
+    from scripts.dovecot import dovecot_install
     from tests.conftest import _missing
-    from tests.meetings.imap import dovecot_install, imap_server_start, imap_server_stop
+    from tests.meetings.imap import imap_server_start, imap_server_stop
 
     if not dovecot_install():
         _missing("Dovecot (Debian package dovecot-imapd)")

@@ -6,7 +6,6 @@ Plain login is allowed because it listens on the loopback address only.
 """
 
 import imaplib
-import os
 import shutil
 import socket
 import subprocess
@@ -15,74 +14,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-DOVECOT = "/usr/sbin/dovecot"
+from scripts.dovecot import DOVECOT, dovecot_configure
+
 # Dovecot's local delivery agent, as a mail server's mailbox_command runs it.
 DOVECOT_LDA = "/usr/lib/dovecot/dovecot-lda"
 USER = "organizer"
 PASSWORD = "s3cret/with@signs%"  # characters that must be percent-encoded in the URL
-MAIL_OWNER = "nobody"  # mail processes cannot run as root
-MAIL_GROUP = "nogroup"
-
-CONFIG = """\
-base_dir = {root}/run
-state_dir = {root}/state
-log_path = {root}/dovecot.log
-protocols = imap
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-first_valid_uid = 1
-mail_location = maildir:{root}/mail/%n
-mail_uid = {uid}
-mail_gid = {gid}
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%n {root}/passwd
-}}
-userdb {{
-  driver = static
-  args = uid={uid} gid={gid} home={root}/home/%n
-}}
-namespace inbox {{
-  inbox = yes
-  separator = /
-}}
-service imap-login {{
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-}}
-service stats {{
-  unix_listener stats-reader {{
-    mode = 0666
-  }}
-  unix_listener stats-writer {{
-    mode = 0666
-  }}
-}}
-"""
-
-
-def dovecot_install() -> bool:
-    """Install Debian's dovecot-imapd when missing and when we may (root)."""
-    if os.path.exists(DOVECOT):
-        return True
-    if os.geteuid() != 0:
-        return False
-    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=False, env=environment)
-    subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "dovecot-imapd"],
-        check=False,
-        env=environment,
-        capture_output=True,
-    )
-    return os.path.exists(DOVECOT)
 
 
 def _free_port() -> int:
@@ -165,23 +102,8 @@ class ImapServer:
 
 def imap_server_start() -> ImapServer:
     root = Path(tempfile.mkdtemp(prefix="peernet-imap-"))
-    root.chmod(0o755)
-    for name in ("run", "state", "mail", "home"):
-        (root / name).mkdir()
-    for name in ("mail", "home"):
-        shutil.chown(root / name, MAIL_OWNER, MAIL_GROUP)
-    (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
-    (root / "passwd").chmod(0o644)
     port = _free_port()
-    config = root / "dovecot.conf"
-    config.write_text(
-        CONFIG.format(
-            root=root,
-            port=port,
-            uid=_uid(MAIL_OWNER),
-            gid=_gid(MAIL_GROUP),
-        )
-    )
+    config = dovecot_configure(root=root, port=port, user=USER, password=PASSWORD)
     process = subprocess.Popen(
         [DOVECOT, "-F", "-c", str(config)],
         stdout=subprocess.DEVNULL,
@@ -211,15 +133,3 @@ def imap_server_stop(server: ImapServer) -> None:
             server.process.kill()
             server.process.wait()
     shutil.rmtree(server.root, ignore_errors=True)
-
-
-def _uid(name: str) -> int:
-    import pwd
-
-    return pwd.getpwnam(name).pw_uid
-
-
-def _gid(name: str) -> int:
-    import grp
-
-    return grp.getgrnam(name).gr_gid
