@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from bench_processes import Service, free_port, wait_until
-from dovecot import DOVECOT, dovecot_configure, dovecot_install
+from dovecot import DOVECOT, dovecot_configure, dovecot_install, folder_count
 
 USER = "organizer"
 PASSWORD = "bench-organizer"
@@ -45,8 +45,7 @@ class Mailbox:
     def count(self, folder: str) -> int:
         connection = self.client()
         try:
-            status, data = connection.select(f'"{folder}"', readonly=True)
-            return int(data[0]) if status == "OK" else 0
+            return folder_count(connection, folder)
         finally:
             connection.logout()
 

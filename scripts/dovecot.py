@@ -7,6 +7,7 @@ the server its own way (a child of the test process, a service of the bench run)
 """
 
 import grp
+import imaplib
 import os
 import pwd
 import shutil
@@ -99,3 +100,9 @@ def dovecot_configure(*, root: Path, port: int, user: str, password: str) -> Pat
         )
     )
     return config
+
+
+def folder_count(connection: imaplib.IMAP4, folder: str) -> int:
+    """How many messages ``folder`` holds (0 when it does not exist yet), read-only."""
+    status, data = connection.select(f'"{folder}"', readonly=True)
+    return int(data[0]) if status == "OK" else 0

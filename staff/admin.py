@@ -10,6 +10,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 
 from peernet.admin_mixins import (
     InvalidFormStatusMixin,
+    ReadOnlyAdminMixin,
     missing_languages,
     text_is_empty,
     translation_status,
@@ -196,18 +197,9 @@ class ConfidentialityIncidentAdmin(InvalidFormStatusMixin, admin.ModelAdmin):
 
 
 @admin.register(PrivacyNoticeVersion)
-class PrivacyNoticeVersionAdmin(admin.ModelAdmin):
+class PrivacyNoticeVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The words of each version a consent names, to read only: they are what people agreed
     to."""
 
     list_display = ("version", "first_consent_at")
     readonly_fields = ("version", "first_consent_at", "facts", "periods")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

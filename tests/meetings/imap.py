@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.dovecot import DOVECOT, dovecot_configure
+from scripts.dovecot import DOVECOT, dovecot_configure, folder_count
 
 # Dovecot's local delivery agent, as a mail server's mailbox_command runs it.
 DOVECOT_LDA = "/usr/lib/dovecot/dovecot-lda"
@@ -79,8 +79,7 @@ class ImapServer:
     def count(self, folder: str) -> int:
         connection = self.client()
         try:
-            status, data = connection.select(f'"{folder}"', readonly=True)
-            return int(data[0]) if status == "OK" else 0
+            return folder_count(connection, folder)
         finally:
             connection.logout()
 
